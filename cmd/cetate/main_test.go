@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(args ...string) (string, error) {
+	var out bytes.Buffer
+	err := run(context.Background(), args, &out)
+	return out.String(), err
+}
+
+func TestCalendarCommands(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--from", "2025-11-28", "--days", "30"}, "2025-12-29"},
+		{[]string{"--from", "2025-12-01", "--days", "10"}, "2025-12-12"},
+		{[]string{"--from", "2026-03-13", "--days", "30"}, "2026-04-14"},
+		{[]string{"--from", "2025-12-01", "--days", "30", "--working"}, "2026-01-20"},
+		{[]string{"--from", "2026-12-21", "--days", "2", "--working", "--closed", "2026-12-23"}, "2026-12-24"},
+	}
+	for _, c := range cases {
+		out, err := runCLI(append([]string{"calendar", "deadline"}, c.args...)...)
+		if err != nil || strings.TrimSpace(out) != c.want {
+			t.Errorf("calendar deadline %v = %q, %v; want %s", c.args, out, err, c.want)
+		}
+	}
+	out, err := runCLI("calendar", "holidays", "--year", "2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := strings.Fields(out)
+	if strings.Count(out, "2026-06-01") != 1 || !strings.Contains(out, "2026-01-07") || !strings.Contains(out, "2026-04-10") {
+		t.Fatalf("holidays 2026: %v", days)
+	}
+	for i := 1; i < len(days); i++ {
+		if days[i] <= days[i-1] {
+			t.Fatalf("not sorted or repeated: %v", days)
+		}
+	}
+	out, _ = runCLI("calendar", "holidays", "--year", "2023")
+	if strings.Contains(out, "2023-01-06") {
+		t.Fatal("6 January is a holiday only from 2024")
+	}
+	for _, bad := range [][]string{{"calendar", "deadline", "--from", "2025-02-30"}, {"calendar", "holidays", "--year", "1800"}, {"nonsense"}} {
+		var ee *exitError
+		if _, err := runCLI(bad...); !errors.As(err, &ee) || ee.code == 0 {
+			t.Errorf("%v: want a non-zero exit, got %v", bad, err)
+		}
+	}
+}
+
+func TestCatalogValidateCommand(t *testing.T) {
+	if out, err := runCLI("catalog", "validate"); err != nil {
+		t.Fatalf("built-in catalogue: %v %s", err, out)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "rau.yaml"), []byte("code: Rău\nname: {ro: x}\n"), 0o644)
+	_, err := runCLI("catalog", "validate", dir)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code == 0 || !strings.Contains(ee.msg, "rau.yaml:") {
+		t.Fatalf("broken folder: %v", err)
+	}
+}
+
+func TestUserTokenAndVerifyCommands(t *testing.T) {
+	data := t.TempDir()
+	if _, err := runCLI("user", "create", "--data", data, "--email", "a@example.ro", "--password", "Parola-Lunga-2026!", "--role", "citizen", "--name", "Ion Popescu"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCLI("user", "create", "--data", data, "--email", "w@example.ro", "--password", "Parola-Lunga-2026!", "--role", "worker", "--department", "nu-exista"); err == nil {
+		t.Fatal("unknown department accepted")
+	}
+	if _, err := runCLI("user", "create", "--data", data, "--email", "a@example.ro", "--password", "Parola-Lunga-2026!", "--role", "citizen"); err == nil {
+		t.Fatal("duplicate e-mail accepted")
+	}
+	if _, err := runCLI("user", "create", "--data", data, "--email", "c@example.ro", "--password", "Parola-Lunga-2026!", "--cnp", "1920822296091"); err == nil {
+		t.Fatal("bad CNP accepted")
+	}
+	out, err := runCLI("token", "create", "--data", data, "--email", "a@example.ro")
+	if err != nil || !strings.HasPrefix(strings.TrimSpace(out), "cet_") {
+		t.Fatalf("token: %q %v", out, err)
+	}
+	for _, c := range [][]string{{"registry", "verify", "--data", data}, {"audit", "verify", "--data", data}, {"migrate", "--data", data}} {
+		if out, err := runCLI(c...); err != nil {
+			t.Fatalf("%v: %v %s", c, err, out)
+		}
+	}
+}
