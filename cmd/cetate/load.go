@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/cetate/cetate/internal/identity"
@@ -19,10 +21,12 @@ import (
 // rate of the same database.
 func cmdLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	var clients, total, bare int
+	var cpuProfile string
 	a, err := openApp(ctx, "load", args, func(fs *flagSet) {
 		fs.IntVar(&clients, "clients", 64, "concurrent clients")
 		fs.IntVar(&total, "requests", 20000, "requests to file")
 		fs.IntVar(&bare, "bare", 20000, "bare insert-and-commit transactions to time (0 to skip)")
+		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the filing run to this file")
 	})
 	if err != nil {
 		return err
@@ -65,6 +69,15 @@ func cmdLoad(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	idle, _ := loadtest.RSS()
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	res := loadtest.File(ctx, base, tokens, clients, total, loadtest.PetitionBody)
 	now, peak := loadtest.RSS()
 	fmt.Fprintf(stdout, "filing (%s, %d clients): %s\n", a.DB.Dialect(), clients, res)

@@ -40,15 +40,16 @@ type Record struct {
 }
 
 // Append adds e to the chain inside tx. The head row is locked for the rest of the
-// transaction, so appends are serialized and the sequence has no gaps.
+// transaction (FOR UPDATE on PostgreSQL; SQLite has one writer), so appends are
+// serialized and the sequence has no gaps.
 func Append(ctx context.Context, tx *store.Tx, e Entry) error {
-	var seq int64
+	var last int64
 	var prev string
-	err := tx.QueryRowContext(ctx, `UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, hash`).Scan(&seq, &prev)
+	err := tx.QueryRowContext(ctx, `SELECT last_seq, hash FROM audit_head WHERE id = 1`+tx.Dialect().ForUpdate()).Scan(&last, &prev)
 	if err != nil {
 		return fmt.Errorf("audit head: %w", store.Map(err))
 	}
-	r := Record{Entry: e, Seq: seq, At: time.Now().UTC().Truncate(time.Microsecond), PrevHash: prev}
+	r := Record{Entry: e, Seq: last + 1, At: time.Now().UTC().Truncate(time.Microsecond), PrevHash: prev}
 	r.Hash = r.computeHash()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log
 		(seq, at, actor_id, actor_role, action, entity, entity_id, case_id, legal_basis, detail, prev_hash, hash)
@@ -57,7 +58,7 @@ func Append(ctx context.Context, tx *store.Tx, e Entry) error {
 		e.LegalBasis, e.Detail, r.PrevHash, r.Hash); err != nil {
 		return fmt.Errorf("audit insert: %w", store.Map(err))
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, r.Hash); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_seq = $1, hash = $2 WHERE id = 1`, r.Seq, r.Hash); err != nil {
 		return fmt.Errorf("audit head: %w", store.Map(err))
 	}
 	return nil

@@ -24,6 +24,15 @@ type DB struct {
 	write   *sql.DB // SQLite: one connection, so writers queue in Go instead of spinning on SQLITE_BUSY
 	read    *sql.DB // SQLite: a pool of readers (WAL lets them run beside the writer)
 	url     string
+
+	// SQLite only: transactions queue for the one writer, which runs those waiting
+	// together in one database transaction (group commit, see writer.go).
+	queue   chan *txRequest
+	stopped chan struct{}
+	stmts   stmtCache
+	reader  Querier // read, through prepared statements on SQLite
+
+	stopCheckpoints, checkpointsDone chan struct{}
 }
 
 // Querier is what both *sql.DB and *sql.Tx offer; store functions take it so they
@@ -71,12 +80,16 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	// BEGIN IMMEDIATE takes the write lock at the start of a transaction, so a
 	// transaction never fails half-way on a lock upgrade.
-	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_txlock=immediate")
+	// wal_autocheckpoint(0): the writer never stops to copy the WAL back into the
+	// database file and fsync it; checkpointLoop does that beside it (writer.go).
+	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, err
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
+	// Transactions run one at a time on the writer goroutine (writer.go); the second
+	// connection prepares statements for the cache while the first is in a transaction.
+	w.SetMaxOpenConns(2)
+	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
 	r, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_pragma=query_only(1)")
 	if err != nil {
@@ -87,9 +100,12 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(8)
 	db := &DB{dialect: SQLite, write: w, read: r, url: "sqlite:" + path}
 	if err := db.ping(ctx); err != nil {
-		db.Close()
+		db.write.Close()
+		db.read.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	db.reader = &readPool{db: r}
+	db.startWriter()
 	return db, nil
 }
 
@@ -101,7 +117,7 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	p.SetMaxOpenConns(24)
 	p.SetMaxIdleConns(24)
 	p.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{dialect: Postgres, write: p, read: p, url: url}
+	db := &DB{dialect: Postgres, write: p, read: p, reader: p, url: url}
 	if err := db.ping(ctx); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("open %s: %w", redact(url), err)
@@ -123,6 +139,11 @@ func (db *DB) Ping(ctx context.Context) error { return db.ping(ctx) }
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.stopWriter()
+	if p, ok := db.reader.(*readPool); ok {
+		p.stmts.close()
+	}
+	db.stmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -134,7 +155,7 @@ func (db *DB) Close() error {
 func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Read returns the pool for queries outside a transaction.
-func (db *DB) Read() Querier { return db.read }
+func (db *DB) Read() Querier { return db.reader }
 
 // Write returns the writer pool, for the rare statement that needs no transaction.
 func (db *DB) Write() Querier { return db.write }
@@ -153,15 +174,44 @@ func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
 // Dialect tells which database the transaction runs on.
 func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
 
+// ExecContext runs a statement in the transaction (prepared once per SQL text on SQLite).
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.Tx.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query in the transaction.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query returning at most one row in the transaction.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, query, args...)
+}
+
 // Tx runs fn in a transaction and commits if fn returns nil. A commit that returned
-// nil is durable (see sqlitePragmas for the one caveat on SQLite).
+// nil is durable (see sqlitePragmas for the one caveat on SQLite). On SQLite, fn may
+// share its database transaction with others waiting at the same moment, each inside
+// its own savepoint: its changes commit or roll back exactly as if alone.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.queue != nil {
+		return db.groupTx(ctx, fn)
+	}
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return Map(err)
 	}
 	tx := &Tx{Tx: sqlTx, db: db}
-	if err := fn(tx); err != nil {
+	if err := runFn(fn, tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

@@ -60,3 +60,51 @@ func TestTxRollsBackAndHooks(t *testing.T) {
 		}
 	})
 }
+
+// Transactions that run at the same moment may share one commit on SQLite; each must
+// still commit or roll back alone, and a panic in one must not harm the others.
+func TestConcurrentTransactionsStayApart(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const n = 200
+		errs := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func(i int) {
+				errs <- db.Tx(ctx, func(tx *store.Tx) error {
+					var seq int
+					if err := tx.QueryRowContext(ctx, `INSERT INTO register_counters (register, year, last_seq) VALUES ('g', 2026, 1)
+						ON CONFLICT (register, year) DO UPDATE SET last_seq = register_counters.last_seq + 1 RETURNING last_seq`).Scan(&seq); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, `INSERT INTO register_counters (register, year, last_seq) VALUES ($1, 2026, $2)`, "row", i); err != nil {
+						return store.Map(err)
+					}
+					switch i % 10 {
+					case 3:
+						return errors.New("refused")
+					case 7:
+						panic("boom")
+					}
+					return nil
+				})
+			}(i)
+		}
+		failed := 0
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil {
+				failed++
+			}
+		}
+		// Every transaction inserts ("row", 2026): only the first to commit can succeed;
+		// all others conflict, are refused or panic, and leave nothing behind.
+		var rows, last int
+		db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM register_counters WHERE register = 'row'`).Scan(&rows)
+		db.Read().QueryRowContext(ctx, `SELECT last_seq FROM register_counters WHERE register = 'g'`).Scan(&last)
+		if rows != 1 || failed != n-1 || last != 1 {
+			t.Fatalf("rows=%d failed=%d counter=%d; want 1, %d, 1", rows, failed, last, n-1)
+		}
+		if err := db.Tx(ctx, func(tx *store.Tx) error { return nil }); err != nil {
+			t.Fatalf("the writer is unusable after a panic: %v", err)
+		}
+	})
+}

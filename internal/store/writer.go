@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+// Group commit for SQLite. SQLite has one writer at a time, and most of a small
+// transaction's cost is its commit (writing the pages to the WAL). So the writer
+// takes every transaction waiting when it becomes free, runs each inside a savepoint
+// of one database transaction, and commits them together: each function's changes
+// are kept or undone exactly as if it ran alone (RELEASE or ROLLBACK TO its
+// savepoint), and no caller hears "committed" before the commit. Registry numbers
+// stay gapless: a function rolled back to its savepoint gives its number back.
+// database/sql and the driver offer nothing like it, hence this file.
+
+// maxGroup bounds how many transactions share one commit, and so how long the
+// first of them waits.
+const maxGroup = 32
+
+type txRequest struct {
+	ctx   context.Context
+	fn    func(*Tx) error
+	done  chan error
+	after []func()
+}
+
+var errClosed = errors.New("store: database closed")
+
+func (db *DB) startWriter() {
+	db.queue = make(chan *txRequest, maxGroup)
+	db.stopped = make(chan struct{})
+	db.stopCheckpoints = make(chan struct{})
+	db.checkpointsDone = make(chan struct{})
+	go db.writeLoop()
+	go db.checkpointLoop()
+}
+
+func (db *DB) stopWriter() {
+	if db.queue == nil {
+		return
+	}
+	close(db.queue)
+	<-db.stopped
+	close(db.stopCheckpoints)
+	<-db.checkpointsDone
+	// Leave a small WAL behind: fold it into the database file now.
+	db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+}
+
+// checkpointLoop copies the WAL back into the database file every half second, on
+// the writer's second connection, so that commits never wait for it. PASSIVE never
+// blocks the writer or the readers; it does what it can and the next round does the
+// rest. While the WAL keeps growing past walLimit it waits for readers (RESTART),
+// so it cannot grow without bound.
+func (db *DB) checkpointLoop() {
+	defer close(db.checkpointsDone)
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-db.stopCheckpoints:
+			return
+		case <-tick.C:
+		}
+		var busy, logPages, done int
+		if err := db.write.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logPages, &done); err != nil {
+			continue
+		}
+		if logPages > walLimit {
+			db.write.Exec("PRAGMA wal_checkpoint(RESTART)")
+		}
+	}
+}
+
+// walLimit is the WAL size, in pages, past which checkpoints wait for readers.
+const walLimit = 16 * 1024
+
+var requestPool = sync.Pool{New: func() any { return &txRequest{done: make(chan error, 1)} }}
+
+func (db *DB) groupTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	req := requestPool.Get().(*txRequest)
+	req.ctx, req.fn, req.after = ctx, fn, nil
+	defer func() {
+		if recover() != nil { // send on a closed queue: the database was closed
+			err = errClosed
+		}
+	}()
+	db.queue <- req
+	err = <-req.done
+	after := req.after
+	req.ctx, req.fn, req.after = nil, nil, nil
+	requestPool.Put(req)
+	if err == nil {
+		for _, f := range after {
+			f()
+		}
+	}
+	return err
+}
+
+func (db *DB) writeLoop() {
+	defer close(db.stopped)
+	batch := make([]*txRequest, 0, maxGroup)
+	for first := range db.queue {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < maxGroup {
+			select {
+			case r, ok := <-db.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		db.runGroup(batch)
+	}
+}
+
+// runGroup runs a batch in one transaction and answers every request.
+func (db *DB) runGroup(batch []*txRequest) {
+	results := make([]error, len(batch))
+	ctx := context.Background()
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		for _, r := range batch {
+			r.done <- Map(err)
+		}
+		return
+	}
+	tx := &Tx{Tx: sqlTx, db: db}
+	committed := 0
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT g"); err != nil {
+			db.abortGroup(sqlTx, batch, err)
+			return
+		}
+		tx.after = nil
+		if err := runFn(r.fn, tx); err != nil {
+			results[i] = err
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO g"); rerr != nil {
+				db.abortGroup(sqlTx, batch, rerr)
+				return
+			}
+		} else {
+			r.after = tx.after
+			committed++
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE g"); err != nil {
+			db.abortGroup(sqlTx, batch, err)
+			return
+		}
+	}
+	if committed == 0 {
+		err = sqlTx.Rollback()
+	} else {
+		err = sqlTx.Commit()
+	}
+	for i, r := range batch {
+		switch {
+		case results[i] != nil:
+			r.done <- results[i]
+		case err != nil && committed > 0:
+			r.done <- Map(err)
+		default:
+			r.done <- nil
+		}
+	}
+}
+
+// runFn runs one function, turning a panic into an error so one bad request cannot
+// take the writer, and everyone waiting on it, down.
+func runFn(fn func(*Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("store: transaction function panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return fn(tx)
+}
+
+func (db *DB) abortGroup(sqlTx *sql.Tx, batch []*txRequest, err error) {
+	_ = sqlTx.Rollback()
+	for _, r := range batch {
+		r.done <- Map(err)
+	}
+}
