@@ -25,8 +25,8 @@ type DB struct {
 	read    *sql.DB // SQLite: a pool of readers (WAL lets them run beside the writer)
 	url     string
 
-	// SQLite only: transactions queue for the one writer, which runs those waiting
-	// together in one database transaction (group commit, see writer.go).
+	// Transactions queue for the writer, which runs those waiting together in one
+	// database transaction (group commit, see writer.go).
 	queue   chan *txRequest
 	stopped chan struct{}
 	stmts   stmtCache
@@ -122,6 +122,7 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("open %s: %w", redact(url), err)
 	}
+	db.startWriter()
 	return db, nil
 }
 
@@ -199,9 +200,9 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 }
 
 // Tx runs fn in a transaction and commits if fn returns nil. A commit that returned
-// nil is durable (see sqlitePragmas for the one caveat on SQLite). On SQLite, fn may
-// share its database transaction with others waiting at the same moment, each inside
-// its own savepoint: its changes commit or roll back exactly as if alone.
+// nil is durable (see sqlitePragmas for the one caveat on SQLite). fn may share its
+// database transaction with others waiting at the same moment, each inside its own
+// savepoint: its changes commit or roll back exactly as if alone.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if db.queue != nil {
 		return db.groupTx(ctx, fn)

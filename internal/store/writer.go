@@ -10,8 +10,10 @@ import (
 	"time"
 )
 
-// Group commit for SQLite. SQLite has one writer at a time, and most of a small
-// transaction's cost is its commit (writing the pages to the WAL). So the writer
+// Group commit. SQLite has one writer at a time, and most of a small transaction's
+// cost is its commit (writing the pages to the WAL). On PostgreSQL every filing
+// locks its register's counter row (gapless numbers) and the audit chain's head until
+// it commits, so filings follow one another at the pace of one commit's fsync. So the writer
 // takes every transaction waiting when it becomes free, runs each inside a savepoint
 // of one database transaction, and commits them together: each function's changes
 // are kept or undone exactly as if it ran alone (RELEASE or ROLLBACK TO its
@@ -35,10 +37,12 @@ var errClosed = errors.New("store: database closed")
 func (db *DB) startWriter() {
 	db.queue = make(chan *txRequest, maxGroup)
 	db.stopped = make(chan struct{})
-	db.stopCheckpoints = make(chan struct{})
-	db.checkpointsDone = make(chan struct{})
 	go db.writeLoop()
-	go db.checkpointLoop()
+	if db.dialect == SQLite {
+		db.stopCheckpoints = make(chan struct{})
+		db.checkpointsDone = make(chan struct{})
+		go db.checkpointLoop()
+	}
 }
 
 func (db *DB) stopWriter() {
@@ -47,10 +51,12 @@ func (db *DB) stopWriter() {
 	}
 	close(db.queue)
 	<-db.stopped
-	close(db.stopCheckpoints)
-	<-db.checkpointsDone
-	// Leave a small WAL behind: fold it into the database file now.
-	db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if db.stopCheckpoints != nil {
+		close(db.stopCheckpoints)
+		<-db.checkpointsDone
+		// Leave a small WAL behind: fold it into the database file now.
+		db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
 }
 
 // checkpointLoop copies the WAL back into the database file every half second, on
