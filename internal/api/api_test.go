@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -356,6 +357,80 @@ func TestConcurrentClientsGetEveryNumberOnce(t *testing.T) {
 		}
 		if p, err := registry.Verify(t.Context(), a.DB.Read()); err != nil || len(p) != 0 {
 			t.Fatalf("registry verify: %v %v", p, err)
+		}
+	})
+}
+
+func multipartFiling(t *testing.T, w *world, fields map[string]string, fileField, fileName string, data []byte) (int, map[string]any) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if data != nil {
+		fw, _ := mw.CreateFormFile(fileField, fileName)
+		fw.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", w.c.base+"/api/v1/requests", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+w.citizen)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// Uploads: type checked by content, size limited, stored once by content hash.
+func TestUploads(t *testing.T) {
+	testenv.EachApp(t, func(t *testing.T, a *app.App) {
+		w := setup(t, a)
+		fields := map[string]string{"service": "petitie", "name": "Ion Popescu", "email": "ion@example.ro", "message": "Cu poză."}
+		pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+		for i := 0; i < 2; i++ {
+			st, r := multipartFiling(t, w, fields, "attachment", "dovada.pdf", pdf)
+			if st != 201 {
+				t.Fatalf("upload: %d %v", st, r)
+			}
+			_, got := w.c.do("GET", fmt.Sprintf("/api/v1/requests/%.0f", r["id"]), w.citizen, nil)
+			docs, _ := got["documents"].([]any)
+			if len(docs) != 1 || docs[0].(map[string]any)["content_type"] != "application/pdf" || docs[0].(map[string]any)["name"] != "dovada.pdf" {
+				t.Fatalf("documents: %v", got["documents"])
+			}
+		}
+		var blobs int
+		a.DB.Read().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM blobs`).Scan(&blobs)
+		if blobs != 1 {
+			t.Fatalf("the same file was stored %d times", blobs)
+		}
+		// A web page named .pdf is refused by its content, and nothing is stored.
+		st, r := multipartFiling(t, w, fields, "attachment", "factura.pdf", []byte("<html><script>alert(1)</script></html>"))
+		if st != 422 || !strings.Contains(fmt.Sprint(r["errors"]), "file_type") {
+			t.Fatalf("html as pdf: %d %v", st, r)
+		}
+		big := append(append([]byte{}, pdf...), bytes.Repeat([]byte("0"), 11<<20)...)
+		st, r = multipartFiling(t, w, fields, "attachment", "mare.pdf", big)
+		if st != 422 || !strings.Contains(fmt.Sprint(r["errors"]), "file_too_large") {
+			t.Fatalf("11 MB file: %d %v", st, r)
+		}
+		huge := bytes.Repeat([]byte("0"), 26<<20)
+		if st, _ := multipartFiling(t, w, fields, "attachment", "imens.pdf", huge); st != 413 {
+			t.Fatalf("26 MB body: %d, want 413", st)
+		}
+		st, r = multipartFiling(t, w, fields, "nu_exista", "x.pdf", pdf)
+		if st != 422 {
+			t.Fatalf("file under an unknown field: %d %v", st, r)
+		}
+		a.DB.Read().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM blobs`).Scan(&blobs)
+		var cases int
+		a.DB.Read().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM cases`).Scan(&cases)
+		if blobs != 1 || cases != 2 {
+			t.Fatalf("refused uploads left %d blobs, %d cases", blobs, cases)
 		}
 	})
 }

@@ -23,11 +23,11 @@ func seedCases(b *testing.B, a *app.App, n int, dept string) {
 	ctx := context.Background()
 	depts := []string{dept, "taxe-locale", "urbanism", "stare-civila", "asistenta-sociala"}
 	statuses := []string{"registered", "assigned", "in_progress", "decided", "closed"}
-	const batch = 500
+	const batch = 80 // SQLite binds parameters by name: long statements cost quadratic time
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	for done := 0; done < n; {
 		err := a.DB.Tx(ctx, func(tx *store.Tx) error {
-			for k := 0; k < 40 && done < n; k++ {
+			for k := 0; k < 250 && done < n; k++ {
 				rows := min(batch, n-done)
 				q := `INSERT INTO cases (service, department, applicant_name, status, number, registered_at, registered_on,
 					legal_deadline, term_days, term_working, fields, updated_at) VALUES `

@@ -80,7 +80,7 @@ func (cs *Cases) ListOwn(ctx context.Context, u *identity.User, cursor string, l
 		}
 		before = n
 	}
-	rows, err := cs.db.Read().QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE applicant_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
+	rows, err := cs.db.Read().QueryContext(ctx, `SELECT `+caseListColumns+` FROM cases WHERE applicant_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
 		u.ID, before, limit+1)
 	if err != nil {
 		return Page{}, err
@@ -148,7 +148,7 @@ func (cs *Cases) Queue(ctx context.Context, u *identity.User, f QueueFilter) (Pa
 		args = append(args, deadline, id)
 		where = append(where, fmt.Sprintf("(legal_deadline, id) > ($%d, $%d)", len(args)-1, len(args)))
 	}
-	query := `SELECT ` + caseColumns + ` FROM cases`
+	query := `SELECT ` + caseListColumns + ` FROM cases`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
