@@ -80,6 +80,10 @@ func cmdLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	res := loadtest.File(ctx, base, tokens, clients, total, loadtest.PetitionBody)
 	now, peak := loadtest.RSS()
+	stop()
+	if err := <-errc; err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "filing (%s, %d clients): %s\n", a.DB.Dialect(), clients, res)
 	fmt.Fprintf(stdout, "resident memory: %d MiB before the load, %d MiB after, %d MiB peak\n", idle>>20, now>>20, peak>>20)
 	if res.Failed > 0 {

@@ -54,7 +54,7 @@ func Append(ctx context.Context, tx *store.Tx, e Entry) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log
 		(seq, at, actor_id, actor_role, action, entity, entity_id, case_id, legal_basis, detail, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		r.Seq, r.At.UnixMicro(), nullID(e.ActorID), e.ActorRole, e.Action, e.Entity, e.EntityID, nullID(e.CaseID),
+		r.Seq, r.At.UnixMicro(), store.NullID(e.ActorID), e.ActorRole, e.Action, e.Entity, e.EntityID, store.NullID(e.CaseID),
 		e.LegalBasis, e.Detail, r.PrevHash, r.Hash); err != nil {
 		return fmt.Errorf("audit insert: %w", store.Map(err))
 	}
@@ -159,11 +159,4 @@ func scan(rows *sql.Rows) (Record, error) {
 	r.At = time.UnixMicro(at).UTC()
 	r.ActorID, r.CaseID = actor.Int64, caseID.Int64
 	return r, err
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

@@ -175,13 +175,6 @@ func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 	return &c, nil
 }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 func boolInt(b bool) int {
 	if b {
 		return 1

@@ -39,7 +39,7 @@ func addEvent(ctx context.Context, tx *store.Tx, caseID int64, actor *identity.U
 		actorID, role = actor.ID, string(actor.Role)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_role, kind, status_from, status_to, reason, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, caseID, nowMicro(), nullID(actorID), role, kind, string(from), string(to), reason, string(raw))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, caseID, nowMicro(), store.NullID(actorID), role, kind, string(from), string(to), reason, string(raw))
 	return store.Map(err)
 }
 

@@ -98,7 +98,7 @@ func (cs *Cases) File(ctx context.Context, f Filing) (*Case, error) {
 		err = tx.QueryRowContext(ctx, `INSERT INTO cases (service, department, applicant_id, applicant_name, status, number,
 			registered_at, registered_on, legal_deadline, term_days, term_working, fields, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-			c.Service, c.Department, nullID(c.ApplicantID), c.ApplicantName, string(c.Status), c.Number,
+			c.Service, c.Department, store.NullID(c.ApplicantID), c.ApplicantName, string(c.Status), c.Number,
 			res.At.UnixMicro(), calendar.FormatDate(c.RegisteredOn), calendar.FormatDate(c.LegalDeadline),
 			c.Term.Days, boolInt(c.Term.Working), string(fieldsJSON), res.At.UnixMicro()).Scan(&c.ID)
 		if err != nil {
@@ -136,7 +136,7 @@ func storeFile(ctx context.Context, tx *store.Tx, caseID int64, f File, contentT
 		name = f.Field
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO case_files (case_id, field, name, blob_hash, size, content_type, uploaded_at, uploaded_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, caseID, f.Field, name, hash, len(f.Data), contentType, now, nullID(by))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, caseID, f.Field, name, hash, len(f.Data), contentType, now, store.NullID(by))
 	return store.Map(err)
 }
 

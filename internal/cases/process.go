@@ -40,7 +40,7 @@ func (cs *Cases) change(ctx context.Context, u *identity.User, id int64, action 
 			extended_days = $5, paused_days = $6, paused_on = $7, assignee_id = $8, updated_at = $9, decided_at = $10, closed_at = $11
 			WHERE id = $12`,
 			string(c.Status), string(c.Outcome), c.DecisionReason, calendar.FormatDate(c.LegalDeadline), c.ExtendedDays,
-			c.PausedDays, pausedOn, nullID(c.AssigneeID), c.UpdatedAt.UnixMicro(), micro(c.DecidedAt), micro(c.ClosedAt), c.ID)
+			c.PausedDays, pausedOn, store.NullID(c.AssigneeID), c.UpdatedAt.UnixMicro(), micro(c.DecidedAt), micro(c.ClosedAt), c.ID)
 		if err != nil {
 			return store.Map(err)
 		}

@@ -29,7 +29,7 @@ func Enqueue(ctx context.Context, tx *store.Tx, m Message) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (user_id, email, case_id, kind, params, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		nullID(m.UserID), m.Email, nullID(m.CaseID), m.Kind, string(params), time.Now().UnixMicro())
+		store.NullID(m.UserID), m.Email, store.NullID(m.CaseID), m.Kind, string(params), time.Now().UnixMicro())
 	return store.Map(err)
 }
 
@@ -60,11 +60,4 @@ func ForCase(ctx context.Context, q store.Querier, caseID int64) ([]Pending, err
 		out = append(out, p)
 	}
 	return out, rows.Err()
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

@@ -194,7 +194,7 @@ func (r *Registry) Insert(ctx context.Context, tx *store.Tx, res Reservation, e 
 		(register, year, seq, number, direction, registered_at, department, subject, correspondent, channel, case_id, reply_to, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 		out.Register, out.Year, out.Seq, out.Number, string(out.Direction), res.At.UnixMicro(), out.Department, out.Subject,
-		out.Correspondent, out.Channel, nullID(out.CaseID), nullID(out.ReplyTo), nullID(out.CreatedBy)).Scan(&out.ID)
+		out.Correspondent, out.Channel, store.NullID(out.CaseID), store.NullID(out.ReplyTo), store.NullID(out.CreatedBy)).Scan(&out.ID)
 	if err != nil {
 		return Entry{}, fmt.Errorf("registry entry: %w", store.Map(err))
 	}
@@ -231,7 +231,7 @@ func Cancel(ctx context.Context, db *store.DB, id int64, reason string, by int64
 			return ErrAlreadyCancelled
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE registry_entries SET cancelled_at = $1, cancel_reason = $2, cancelled_by = $3 WHERE id = $4`,
-			time.Now().UnixMicro(), strings.TrimSpace(reason), nullID(by), id); err != nil {
+			time.Now().UnixMicro(), strings.TrimSpace(reason), store.NullID(by), id); err != nil {
 			return store.Map(err)
 		}
 		return audit.Append(ctx, tx, audit.Entry{ActorID: by, ActorRole: byRole, Action: "registry.cancel",
@@ -381,11 +381,4 @@ func Verify(ctx context.Context, q store.Querier) ([]Problem, error) {
 		}
 	}
 	return problems, crows.Err()
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

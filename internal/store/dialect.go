@@ -68,3 +68,12 @@ func Map(err error) error {
 	}
 	return err
 }
+
+// NullID stores an optional reference: 0 means none, written as NULL so that
+// foreign keys and COALESCE treat it as absent.
+func NullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
