@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cetate/cetate/internal/store"
 )
 
 func runCLI(args ...string) (string, error) {
@@ -93,5 +95,42 @@ func TestUserTokenAndVerifyCommands(t *testing.T) {
 		if out, err := runCLI(c...); err != nil {
 			t.Fatalf("%v: %v %s", c, err, out)
 		}
+	}
+}
+
+// The verify commands exit non-zero and name the register and year, or the audit
+// row, where the database was tampered with.
+func TestVerifyCommandsFindTampering(t *testing.T) {
+	data := t.TempDir()
+	if _, err := runCLI("user", "create", "--data", data, "--email", "a@example.ro", "--password", "Parola-Lunga-2026!"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCLI("token", "create", "--data", data, "--email", "a@example.ro"); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), "", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO register_counters (register, year, last_seq) VALUES ('general', 2026, 3)`,
+		`INSERT INTO registry_entries (register, year, seq, number, direction, registered_at, department, subject) VALUES ('general', 2026, 1, '1/101/02.01.2026', 'in', 1, 'x', 'x')`,
+		`INSERT INTO registry_entries (register, year, seq, number, direction, registered_at, department, subject) VALUES ('general', 2026, 3, '3/101/02.01.2026', 'in', 1, 'x', 'x')`,
+		`DROP TRIGGER audit_log_no_update`,
+		`UPDATE audit_log SET detail = 'role=admin' WHERE seq = 1`,
+	} {
+		if _, err := db.Write().ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	var ee *exitError
+	_, err = runCLI("registry", "verify", "--data", data)
+	if !errors.As(err, &ee) || ee.code != 1 || !strings.Contains(ee.msg, "register general, year 2026: gap: numbers 2 to 2") {
+		t.Fatalf("registry verify: %v", err)
+	}
+	_, err = runCLI("audit", "verify", "--data", data)
+	if !errors.As(err, &ee) || ee.code != 1 || !strings.Contains(ee.msg, "audit row 1:") || !strings.Contains(ee.msg, "changed") {
+		t.Fatalf("audit verify: %v", err)
 	}
 }
