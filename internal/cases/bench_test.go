@@ -12,6 +12,7 @@ import (
 	"github.com/cetate/cetate/internal/app"
 	"github.com/cetate/cetate/internal/cases"
 	"github.com/cetate/cetate/internal/identity"
+	"github.com/cetate/cetate/internal/loadtest"
 	"github.com/cetate/cetate/internal/store"
 	"github.com/cetate/cetate/internal/testenv"
 )
@@ -118,6 +119,8 @@ func BenchmarkQueue(b *testing.B) {
 					if len(lat) > 0 {
 						b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 					}
+					rss, _ := loadtest.RSS()
+					b.ReportMetric(float64(rss>>20), "rss-MiB")
 				})
 			}
 		})

@@ -258,12 +258,20 @@ func TestQueueAndOverdue(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Ten more on one day: pages must continue inside a day without loss or repeat.
+		for i := 0; i < 10; i++ {
+			a.Cases.SetClock(func() time.Time { return day.AddDate(0, 0, 3) })
+			if _, err := a.Cases.File(ctx, petition(citizen)); err != nil {
+				t.Fatal(err)
+			}
+		}
 		a.Cases.SetClock(func() time.Time { return at("2026-02-20 10:00") })
 		var seen []int64
+		distinct := map[int64]bool{}
 		cursor := ""
 		last := ""
 		for {
-			p, err := a.Cases.Queue(ctx, worker, cases.QueueFilter{Cursor: cursor, Limit: 7})
+			p, err := a.Cases.Queue(ctx, worker, cases.QueueFilter{Cursor: cursor, Limit: 3})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -274,14 +282,15 @@ func TestQueueAndOverdue(t *testing.T) {
 				}
 				last = d
 				seen = append(seen, c.ID)
+				distinct[c.ID] = true
 			}
 			if p.Next == "" {
 				break
 			}
 			cursor = p.Next
 		}
-		if len(seen) != 25 {
-			t.Fatalf("paged through %d cases, want 25", len(seen))
+		if len(seen) != 35 || len(distinct) != 35 {
+			t.Fatalf("paged through %d cases (%d distinct), want 35", len(seen), len(distinct))
 		}
 		p, err := a.Cases.Queue(ctx, worker, cases.QueueFilter{Overdue: true, Limit: 100})
 		if err != nil {
@@ -292,8 +301,8 @@ func TestQueueAndOverdue(t *testing.T) {
 				t.Fatalf("not overdue: %+v", c)
 			}
 		}
-		if len(p.Cases) == 0 || len(p.Cases) == 25 {
-			t.Fatalf("overdue filter returned %d of 25", len(p.Cases))
+		if len(p.Cases) == 0 || len(p.Cases) == 35 {
+			t.Fatalf("overdue filter returned %d of 35", len(p.Cases))
 		}
 		if _, err := a.Cases.Queue(ctx, stranger, cases.QueueFilter{Department: svc.Department}); !errors.Is(err, cases.ErrNotAllowed) {
 			t.Fatalf("other department listed the queue: %v", err)

@@ -140,20 +140,28 @@ func (cs *Cases) Queue(ctx context.Context, u *identity.User, f QueueFilter) (Pa
 		add("legal_deadline < $%d", calendar.FormatDate(cs.Today()))
 		where = append(where, "status IN ('registered', 'assigned', 'in_progress')")
 	}
-	if f.Cursor != "" {
+	filter := "1 = 1"
+	if len(where) > 0 {
+		filter = strings.Join(where, " AND ")
+	}
+	var query string
+	if f.Cursor == "" {
+		args = append(args, limit+1)
+		query = fmt.Sprintf(`SELECT %s FROM cases WHERE %s ORDER BY legal_deadline, id LIMIT $%d`, caseListColumns, filter, len(args))
+	} else {
 		deadline, id, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return Page{}, ErrBadCursor
 		}
-		args = append(args, deadline, id)
-		where = append(where, fmt.Sprintf("(legal_deadline, id) > ($%d, $%d)", len(args)-1, len(args)))
+		// After the cursor: the rest of its day, then the later days. Two exact index
+		// ranges; a row-value comparison would make SQLite walk the cursor's whole day.
+		args = append(args, deadline, id, limit+1)
+		d, i, n := len(args)-2, len(args)-1, len(args)
+		query = fmt.Sprintf(`SELECT * FROM (SELECT %[1]s FROM cases WHERE %[2]s AND legal_deadline = $%[3]d AND id > $%[4]d ORDER BY id LIMIT $%[5]d) AS same_day
+			UNION ALL
+			SELECT * FROM (SELECT %[1]s FROM cases WHERE %[2]s AND legal_deadline > $%[3]d ORDER BY legal_deadline, id LIMIT $%[5]d) AS later
+			ORDER BY legal_deadline, id LIMIT $%[5]d`, caseListColumns, filter, d, i, n)
 	}
-	query := `SELECT ` + caseListColumns + ` FROM cases`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	args = append(args, limit+1)
-	query += fmt.Sprintf(` ORDER BY legal_deadline, id LIMIT $%d`, len(args))
 	rows, err := cs.db.Read().QueryContext(ctx, query, args...)
 	if err != nil {
 		return Page{}, err
@@ -210,7 +218,7 @@ func collect(rows interface {
 	defer rows.Close()
 	var out []*Case
 	for rows.Next() {
-		c, err := scanCase(rows)
+		c, err := scanListCase(rows)
 		if err != nil {
 			return nil, err
 		}
