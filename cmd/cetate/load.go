@@ -48,13 +48,6 @@ func cmdLoad(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	if bare > 0 {
-		rate, err := loadtest.BareInserts(ctx, a.DB, clients, bare)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "bare insert-and-commit (%s, %d clients): %.0f transactions/s\n", a.DB.Dialect(), clients, rate)
-	}
 	srvCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	addrc := make(chan net.Addr, 1)
@@ -69,6 +62,13 @@ func cmdLoad(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	idle, _ := loadtest.RSS()
+	if bare > 0 {
+		rate, err := loadtest.BareInserts(ctx, a.DB, clients, bare)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "bare insert-and-commit (%s, %d clients): %.0f transactions/s\n", a.DB.Dialect(), clients, rate)
+	}
 	if cpuProfile != "" {
 		f, err := os.Create(cpuProfile)
 		if err != nil {
@@ -85,7 +85,7 @@ func cmdLoad(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "filing (%s, %d clients): %s\n", a.DB.Dialect(), clients, res)
-	fmt.Fprintf(stdout, "resident memory: %d MiB before the load, %d MiB after, %d MiB peak\n", idle>>20, now>>20, peak>>20)
+	fmt.Fprintf(stdout, "resident memory: %d MiB idle (server started), %d MiB after the load, %d MiB peak\n", idle>>20, now>>20, peak>>20)
 	if res.Failed > 0 {
 		return &exitError{1, "cetate load: first failure: " + res.FirstError}
 	}
