@@ -31,6 +31,9 @@ type Filing struct {
 	Applicant *identity.User // the citizen filing; nil when a clerk registers paper mail
 	Clerk     *identity.User // the clerk registering it, if any
 	Channel   string         // online, counter, post, email
+	// Then, if set, runs inside the filing's transaction after the case is stored
+	// (the portal removes the draft and queues the confirmation e-mail there).
+	Then func(tx *store.Tx, c *Case) error
 }
 
 // File validates a filing and, if it is valid, stores the case, its registry entry
@@ -114,7 +117,13 @@ func (cs *Cases) File(ctx context.Context, f Filing) (*Case, error) {
 				return err
 			}
 		}
-		return addEvent(ctx, tx, c.ID, actor, "filed", "", Registered, "", map[string]any{"channel": channel})
+		if err := addEvent(ctx, tx, c.ID, actor, "filed", "", Registered, "", map[string]any{"channel": channel}); err != nil {
+			return err
+		}
+		if f.Then != nil {
+			return f.Then(tx, c)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cetate/cetate/internal/audit"
 	"github.com/cetate/cetate/internal/calendar"
@@ -225,4 +226,35 @@ func collect(rows interface {
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// Lookup finds a request by what is printed on its receipt — registry number and
+// registration date — and the applicant's surname, for people following a request
+// without an account (as Cluj's portal offers). It returns only the case, for a
+// status page; a wrong combination is store.ErrNotFound, like an unknown number.
+func (cs *Cases) Lookup(ctx context.Context, number string, registeredOn time.Time, surname string) (*Case, error) {
+	number, surname = strings.TrimSpace(number), foldName(surname)
+	if number == "" || surname == "" || len(number) > 60 {
+		return nil, store.ErrNotFound
+	}
+	c, err := scanCase(cs.db.Read().QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE number = $1 AND registered_on = $2`,
+		number, calendar.FormatDate(registeredOn)))
+	if err != nil {
+		return nil, err
+	}
+	words := strings.Fields(foldName(c.ApplicantName))
+	for _, w := range words {
+		if w == surname {
+			return c, nil
+		}
+	}
+	return nil, store.ErrNotFound
+}
+
+// foldName lowercases a name and removes Romanian and Hungarian diacritics, so that
+// "Știrbu" matches "stirbu".
+func foldName(s string) string {
+	r := strings.NewReplacer("ș", "s", "ş", "s", "ț", "t", "ţ", "t", "ă", "a", "â", "a", "î", "i",
+		"á", "a", "é", "e", "í", "i", "ó", "o", "ö", "o", "ő", "o", "ú", "u", "ü", "u", "ű", "u", "-", " ")
+	return r.Replace(strings.ToLower(strings.TrimSpace(s)))
 }

@@ -2,8 +2,9 @@
 // reference language), English and Hungarian, and picks a language from what
 // the browser asks for.
 //
-// Messages are embedded JSON files under locales/, one per language, with the
-// same keys in every file (a test checks it). A message with plural forms is
+// Messages are embedded JSON files locales/<area>.<lang>.json (core, web,
+// notify…), so that each part of Cetate keeps its texts in files of its own;
+// every language has the same keys (a test checks it). A message with plural forms is
 // an object of CLDR forms: Romanian needs one, few and other; English and
 // Hungarian one and other.
 package i18n
@@ -12,6 +13,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strconv"
 
@@ -43,20 +45,25 @@ func init() {
 	bundle = goi18n.NewBundle(language.Romanian)
 	tags := make([]language.Tag, 0, len(Languages))
 	for _, lang := range supported {
-		path := "locales/" + lang + ".json"
-		data, err := localeFiles.ReadFile(path)
-		if err != nil {
-			panic("i18n: " + err.Error())
+		paths, _ := fs.Glob(localeFiles, "locales/*."+lang+".json")
+		if len(paths) == 0 {
+			panic("i18n: no messages for " + lang)
 		}
-		file, err := bundle.ParseMessageFileBytes(data, path)
-		if err != nil {
-			// A broken catalogue must stop the program at start, not
-			// show keys to citizens; the tests catch it first.
-			panic(fmt.Sprintf("i18n: %s: %v", path, err))
-		}
-		if lang == DefaultLanguage {
-			for _, m := range file.Messages {
-				keys[m.ID] = true
+		for _, path := range paths {
+			data, err := localeFiles.ReadFile(path)
+			if err != nil {
+				panic("i18n: " + err.Error())
+			}
+			file, err := bundle.ParseMessageFileBytes(data, path)
+			if err != nil {
+				// A broken catalogue must stop the program at start, not
+				// show keys to citizens; the tests catch it first.
+				panic(fmt.Sprintf("i18n: %s: %v", path, err))
+			}
+			if lang == DefaultLanguage {
+				for _, m := range file.Messages {
+					keys[m.ID] = true
+				}
 			}
 		}
 		localizers[lang] = goi18n.NewLocalizer(bundle, lang)

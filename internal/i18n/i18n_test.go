@@ -3,6 +3,7 @@ package i18n
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"maps"
 	"regexp"
 	"slices"
@@ -19,19 +20,32 @@ type message struct {
 	forms map[string]string
 }
 
-// readLocale reads locales/<lang>.json, failing on duplicate keys, which
-// encoding/json would silently resolve to the last one.
+// readLocale reads every locales/*.<lang>.json, failing on keys that appear
+// twice (in one file, which encoding/json would silently resolve to the last,
+// or in two files).
 func readLocale(t *testing.T, lang string) map[string]message {
 	t.Helper()
-	data, err := localeFiles.ReadFile("locales/" + lang + ".json")
-	if err != nil {
-		t.Fatal(err)
+	paths, err := fs.Glob(localeFiles, "locales/*."+lang+".json")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no locale files for %s: %v", lang, err)
 	}
+	out := map[string]message{}
+	for _, path := range paths {
+		data, err := localeFiles.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readLocaleFile(t, path, data, out)
+	}
+	return out
+}
+
+func readLocaleFile(t *testing.T, lang string, data []byte, out map[string]message) {
+	t.Helper()
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		t.Fatalf("%s.json: want an object, got %v %v", lang, tok, err)
 	}
-	out := map[string]message{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -53,7 +67,6 @@ func readLocale(t *testing.T, lang string) map[string]message {
 		}
 		out[key] = m
 	}
-	return out
 }
 
 // cldrForms returns the cardinal plural forms lang uses, asking CLDR (through

@@ -49,9 +49,10 @@ type User struct {
 	Role        Role
 	Department  string // staff only
 	Name        string
-	CNP         string // set when the identity was verified at the counter or by eID
-	CNPVerified bool
-	CreatedAt   time.Time
+	CNP           string // set when the identity was verified at the counter or by eID
+	CNPVerified   bool
+	EmailVerified bool
+	CreatedAt     time.Time
 }
 
 // IsStaff reports whether the user works for the city hall.
@@ -72,6 +73,9 @@ type NewUser struct {
 	Department      string
 	Name            string
 	CNP             string
+	// EmailVerified is true for accounts made by an administrator; a citizen who
+	// signs up proves the address by the link sent to it.
+	EmailVerified bool
 }
 
 // Errors CreateUser returns for bad input; the CLI prints them as they are.
@@ -120,11 +124,11 @@ func CreateUser(ctx context.Context, db *store.DB, nu NewUser, actorID int64) (*
 		return nil, err
 	}
 	u := &User{Email: email, Role: nu.Role, Department: nu.Department, Name: strings.TrimSpace(nu.Name),
-		CNP: nu.CNP, CNPVerified: nu.CNP != "", CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
+		CNP: nu.CNP, CNPVerified: nu.CNP != "", EmailVerified: nu.EmailVerified, CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
 	err = db.Tx(ctx, func(tx *store.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, password_hash, role, department, name, cnp, cnp_verified, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			u.Email, hash, string(u.Role), u.Department, u.Name, u.CNP, boolInt(u.CNPVerified), u.CreatedAt.UnixMicro()).Scan(&u.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, password_hash, role, department, name, cnp, cnp_verified, email_verified, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			u.Email, hash, string(u.Role), u.Department, u.Name, u.CNP, boolInt(u.CNPVerified), boolInt(u.EmailVerified), u.CreatedAt.UnixMicro()).Scan(&u.ID)
 		if err = store.Map(err); errors.Is(err, store.ErrConflict) {
 			return ErrEmailTaken
 		} else if err != nil {
@@ -146,17 +150,17 @@ func actorRole(id int64) string {
 	return "admin"
 }
 
-const userColumns = `id, email, role, department, name, cnp, cnp_verified, created_at`
+const userColumns = `id, email, role, department, name, cnp, cnp_verified, email_verified, created_at`
 
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (*User, error) {
 	var u User
 	var role string
-	var verified, created int64
-	dest := append([]any{&u.ID, &u.Email, &role, &u.Department, &u.Name, &u.CNP, &verified, &created}, extra...)
+	var verified, emailVerified, created int64
+	dest := append([]any{&u.ID, &u.Email, &role, &u.Department, &u.Name, &u.CNP, &verified, &emailVerified, &created}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, store.Map(err)
 	}
-	u.Role, u.CNPVerified, u.CreatedAt = Role(role), verified != 0, time.UnixMicro(created).UTC()
+	u.Role, u.CNPVerified, u.EmailVerified, u.CreatedAt = Role(role), verified != 0, emailVerified != 0, time.UnixMicro(created).UTC()
 	return &u, nil
 }
 
@@ -225,7 +229,7 @@ func Authenticate(ctx context.Context, q store.Querier, token string) (*User, er
 	if !strings.HasPrefix(token, tokenPrefix) || len(token) > 100 {
 		return nil, ErrInvalidToken
 	}
-	u, err := scanUser(q.QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.department, u.name, u.cnp, u.cnp_verified, u.created_at
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.department, u.name, u.cnp, u.cnp_verified, u.email_verified, u.created_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at = 0 AND (t.expires_at = 0 OR t.expires_at > $2) AND u.disabled = 0`,
 		hashToken(token), time.Now().UnixMicro()))

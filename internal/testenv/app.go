@@ -39,7 +39,7 @@ func User(t testing.TB, a *app.App, role identity.Role, department string) *iden
 	n := userSeq.Add(1)
 	u, err := identity.CreateUser(context.Background(), a.DB, identity.NewUser{
 		Email: fmt.Sprintf("%s%d@example.ro", role, n), Password: "Parola-Lunga-2026!", Role: role,
-		Department: department, Name: fmt.Sprintf("Test %s %d", role, n)}, 0)
+		Department: department, Name: fmt.Sprintf("Test %s %d", role, n), EmailVerified: true}, 0)
 	if err != nil {
 		t.Fatalf("create %s: %v", role, err)
 	}
