@@ -49,7 +49,7 @@ func cmdServe(ctx context.Context, args []string, _ io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	return server.Serve(ctx, a, cfg.Addr, logger(), func(net.Addr) {})
+	return server.Serve(ctx, a, cfg.Addr, server.Options{SecureCookies: cfg.SecureCookies(), BaseURL: cfg.BaseURL}, logger(), func(net.Addr) {})
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {

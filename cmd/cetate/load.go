@@ -53,7 +53,9 @@ func cmdLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	addrc := make(chan net.Addr, 1)
 	errc := make(chan error, 1)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	go func() { errc <- server.Serve(srvCtx, a, "127.0.0.1:0", quiet, func(ad net.Addr) { addrc <- ad }) }()
+	go func() {
+		errc <- server.Serve(srvCtx, a, "127.0.0.1:0", server.Options{}, quiet, func(ad net.Addr) { addrc <- ad })
+	}()
 	var base string
 	select {
 	case ad := <-addrc:

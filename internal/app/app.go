@@ -10,6 +10,7 @@ import (
 	"github.com/cetate/cetate/internal/calendar"
 	"github.com/cetate/cetate/internal/cases"
 	"github.com/cetate/cetate/internal/catalog"
+	"github.com/cetate/cetate/internal/clerk"
 	"github.com/cetate/cetate/internal/config"
 	"github.com/cetate/cetate/internal/registry"
 	"github.com/cetate/cetate/internal/store"
@@ -23,6 +24,7 @@ type App struct {
 	Calendar *calendar.Calendar
 	Registry *registry.Registry
 	Cases    *cases.Cases
+	Finder   *clerk.Finder
 }
 
 // Open opens the database, migrates it and loads everything else.
@@ -48,7 +50,8 @@ func Open(ctx context.Context, cfg config.Config) (*App, error) {
 		return nil, err
 	}
 	reg := registry.New(inst)
-	return &App{Config: cfg, DB: db, Catalog: cat, Calendar: cal, Registry: reg, Cases: cases.New(db, cat, cal, reg)}, nil
+	return &App{Config: cfg, DB: db, Catalog: cat, Calendar: cal, Registry: reg, Cases: cases.New(db, cat, cal, reg),
+		Finder: clerk.NewFinder(cat)}, nil
 }
 
 // Close releases the database.

@@ -22,6 +22,7 @@ type Config struct {
 	CatalogDir  string // CETATE_CATALOG_DIR, --catalog: services that add to or override the embedded ones
 	ClosedDays  string // CETATE_CLOSED_DAYS: comma-separated YYYY-MM-DD days the institution is closed
 	MaxUploadMB int    // CETATE_MAX_UPLOAD_MB: largest request body with files
+	BaseURL     string // CETATE_BASE_URL: the public address, for links in e-mails
 }
 
 func env(name, def string) string {
@@ -48,6 +49,22 @@ func (c *Config) DataFlags(fs *flag.FlagSet) {
 // ServeFlags registers --addr on fs.
 func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", env("CETATE_ADDR", "127.0.0.1:8080"), "address to listen on (env CETATE_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", env("CETATE_BASE_URL", ""), "public address, e.g. https://portal.example.ro (env CETATE_BASE_URL)")
+}
+
+// SecureCookies reports whether cookies must be marked Secure: always, unless the
+// public address is plain http (or unset) and Cetate listens on a loopback address,
+// which is local development.
+func (c *Config) SecureCookies() bool {
+	if strings.HasPrefix(c.BaseURL, "https://") {
+		return true
+	}
+	host := c.Addr
+	if i := strings.LastIndex(host, ":"); i >= 0 {
+		host = host[:i]
+	}
+	local := host == "127.0.0.1" || host == "localhost" || host == "[::1]"
+	return !(local && (c.BaseURL == "" || strings.HasPrefix(c.BaseURL, "http://")))
 }
 
 // RegistryInstitution returns the registry set-up named by Institution.

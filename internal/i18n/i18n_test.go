@@ -165,10 +165,21 @@ func TestRomanianUsesCommaBelow(t *testing.T) {
 	}
 }
 
+// placeholderRe finds the {{.Name}} parameters a message uses.
+var placeholderRe = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
 func TestEveryMessageRenders(t *testing.T) {
-	params := map[string]any{"Max": 7, "Min": 3, "MaxMB": 10, "Allowed": "PDF", "RequestID": "abc", "Count": 7}
 	for _, lang := range Languages {
-		for key := range readLocale(t, lang) {
+		for key, m := range readLocale(t, lang) {
+			// Give every parameter the message names a value, as its caller must.
+			params := map[string]any{"Count": 7}
+			for _, text := range append(slices.Collect(maps.Values(m.forms)), m.text) {
+				for _, sub := range placeholderRe.FindAllStringSubmatch(text, -1) {
+					if _, ok := params[sub[1]]; !ok {
+						params[sub[1]] = 7
+					}
+				}
+			}
 			got := T(lang, key, params)
 			if got == key || got == "" || strings.Contains(got, "<no value>") || strings.Contains(got, "{{") {
 				t.Errorf("T(%s, %s) = %q", lang, key, got)

@@ -44,11 +44,11 @@ func ParseRole(s string) (Role, error) {
 
 // User is an account.
 type User struct {
-	ID          int64
-	Email       string
-	Role        Role
-	Department  string // staff only
-	Name        string
+	ID            int64
+	Email         string
+	Role          Role
+	Department    string // staff only
+	Name          string
 	CNP           string // set when the identity was verified at the counter or by eID
 	CNPVerified   bool
 	EmailVerified bool

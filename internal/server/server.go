@@ -17,10 +17,31 @@ import (
 
 	"github.com/cetate/cetate/internal/api"
 	"github.com/cetate/cetate/internal/app"
+	"github.com/cetate/cetate/internal/web"
 )
+
+// ContentSecurityPolicy allows only Cetate's own scripts, styles and images: no
+// inline script or style, no framing, no plugins, forms posting only here.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // Handler returns the whole HTTP handler of a.
 func Handler(a *app.App, log *slog.Logger) http.Handler {
+	h, err := NewHandler(a, log, Options{})
+	if err != nil {
+		panic(err) // templates are embedded and tested; a failure here is a build defect
+	}
+	return h
+}
+
+// Options are the deployment settings of the web pages.
+type Options struct {
+	SecureCookies bool
+	BaseURL       string
+}
+
+// NewHandler returns the whole HTTP handler of a: portal, back office, API, health and metrics.
+func NewHandler(a *app.App, log *slog.Logger, opts Options) (http.Handler, error) {
 	mux := http.NewServeMux()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -49,6 +70,12 @@ func Handler(a *app.App, log *slog.Logger) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	api.New(a, log).Register(mux)
+	pages, err := web.New(a, log)
+	if err != nil {
+		return nil, err
+	}
+	pages.SecureCookies, pages.BaseURL = opts.SecureCookies, opts.BaseURL
+	pages.Register(mux)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -56,6 +83,12 @@ func Handler(a *app.App, log *slog.Logger) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if opts.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
 		mux.ServeHTTP(sw, r)
 		route := r.Pattern
@@ -63,7 +96,7 @@ func Handler(a *app.App, log *slog.Logger) http.Handler {
 			route = "unmatched"
 		}
 		requests.WithLabelValues(route, strconv.Itoa(sw.code)).Observe(time.Since(start).Seconds())
-	})
+	}), nil
 }
 
 type statusWriter struct {
@@ -78,13 +111,17 @@ func (w *statusWriter) WriteHeader(code int) {
 
 // Serve listens on addr and serves until ctx ends, then drains open requests.
 // ready, if not nil, is called once the listener is open.
-func Serve(ctx context.Context, a *app.App, addr string, log *slog.Logger, ready func(net.Addr)) error {
+func Serve(ctx context.Context, a *app.App, addr string, opts Options, log *slog.Logger, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
+	handler, err := NewHandler(a, log, opts)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           Handler(a, log),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // uploads on slow phones
 		WriteTimeout:      2 * time.Minute,
