@@ -262,6 +262,7 @@ var stopWords = setOf(
 	"aflu", "stiu", "mai", "foarte", "doar", "si", "acum", "azi", "astazi", "nu", "da", "ok", "va", "rog",
 	"buna", "ziua", "multumesc", "salut", "ceva", "cineva", "tot", "toate", "toti", "ro", "etc", "deja", "ajutati", "zi", "zile", "saptamana", "saptamani",
 	"ieri", "maine", "mult", "multe", "putin", "timp", "niciun", "nicio", "nimic",
+	"urgent", "repede", "rapid", "neaparat",
 	// English
 	"the", "a", "an", "i", "me", "my", "mine", "we", "our", "you", "your", "it", "its", "he", "she", "they",
 	"to", "of", "for", "in", "on", "at", "by", "from", "with", "about", "into", "and", "or", "but", "if",

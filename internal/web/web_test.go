@@ -258,6 +258,7 @@ func TestLanguagesAndLookup(t *testing.T) {
 		}
 	}
 	// The choice is remembered.
+	b.get("/?lang=hu")
 	if _, body := b.get("/servicii/petitie"); !strings.Contains(body, "Petíció") {
 		t.Error("language not remembered")
 	}
