@@ -15,6 +15,7 @@ import (
 	"github.com/cetate/cetate/internal/catalog"
 	"github.com/cetate/cetate/internal/config"
 	"github.com/cetate/cetate/internal/identity"
+	"github.com/cetate/cetate/internal/notify"
 	"github.com/cetate/cetate/internal/registry"
 	"github.com/cetate/cetate/internal/server"
 )
@@ -49,7 +50,21 @@ func cmdServe(ctx context.Context, args []string, _ io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	return server.Serve(ctx, a, cfg.Addr, server.Options{SecureCookies: cfg.SecureCookies(), BaseURL: cfg.BaseURL}, logger(), func(net.Addr) {})
+	log := logger()
+	smtp, err := notify.SMTPConfigFromEnv()
+	if err != nil {
+		return &exitError{2, "cetate serve: " + err.Error()}
+	}
+	if smtp.Addr != "" {
+		mailer, err := notify.NewSMTPMailer(smtp)
+		if err != nil {
+			return &exitError{2, "cetate serve: " + err.Error()}
+		}
+		go notify.NewDeliverer(a.DB, mailer, log).Run(ctx)
+	} else {
+		log.Warn("e-mail is off: set CETATE_SMTP_ADDR and CETATE_SMTP_FROM to send confirmations and links")
+	}
+	return server.Serve(ctx, a, cfg.Addr, server.Options{SecureCookies: cfg.SecureCookies(), BaseURL: cfg.BaseURL}, log, func(net.Addr) {})
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {

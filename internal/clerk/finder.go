@@ -36,8 +36,10 @@ type Finder struct {
 	// sorted lists each language's terms by text, for prefix matches.
 	sorted [nLangs][]int32
 	// byFirst lists each language's terms by first letter, for typo matches.
-	byFirst  [nLangs][256][]int32
-	phrases  []phrase
+	byFirst [nLangs][256][]int32
+	phrases []phrase
+	// phrasesOf lists, per term, the phrases it is a word of.
+	phrasesOf [][]int32
 	synonyms []synonym
 	// synonymsAt finds the synonyms whose first word has a Romanian stem.
 	synonymsAt map[string][]int32
@@ -257,6 +259,14 @@ func (b *indexBuilder) finish() {
 	for l := range f.sorted {
 		slices.SortFunc(f.sorted[l], func(a, b int32) int { return strings.Compare(f.terms[a].text, f.terms[b].text) })
 	}
+	f.phrasesOf = make([][]int32, len(f.terms))
+	for pi, p := range f.phrases {
+		for _, id := range p.terms {
+			if ps := f.phrasesOf[id]; len(ps) == 0 || ps[len(ps)-1] != int32(pi) {
+				f.phrasesOf[id] = append(ps, int32(pi))
+			}
+		}
+	}
 }
 
 // scratch is the working memory of one query, reused through a pool so
@@ -275,6 +285,10 @@ type scratch struct {
 	bonus      []float64 // per service
 	mark       []float32 // per term: how well the question matched it
 	touched    []int32   // terms with a mark, to clear them
+	// seen stamps the phrases already scored for the current query with
+	// its generation, so that it never needs clearing.
+	seen       []uint32
+	generation uint32
 }
 
 // qword is a word of the question, typed or brought in by a synonym, with
@@ -291,6 +305,7 @@ func (f *Finder) newScratch() *scratch {
 		score: make([]float64, len(f.services)),
 		bonus: make([]float64, len(f.services)),
 		mark:  make([]float32, len(f.terms)),
+		seen:  make([]uint32, len(f.phrases)),
 	}
 }
 
@@ -500,23 +515,15 @@ func (f *Finder) rank(sc *scratch, asker lang, content, limit int) []Match {
 			}
 		}
 	}
-	for _, p := range f.phrases {
-		covered, sum, exact := 0, 0.0, true
-		for _, id := range p.terms {
-			if m := sc.mark[id]; m > 0 {
-				covered++
-				sum += float64(m)
-				exact = exact && m == 1
+	sc.generation++
+	for _, t := range sc.touched {
+		for _, pi := range f.phrasesOf[t] {
+			if sc.seen[pi] == sc.generation {
+				continue
 			}
+			sc.seen[pi] = sc.generation
+			f.phraseBonus(sc, &f.phrases[pi], content)
 		}
-		var b float64
-		if covered >= 2 {
-			b = phraseBonus * sum * float64(covered) / float64(len(p.terms))
-		}
-		if exact && covered == len(p.terms) && covered == content {
-			b += exactBonus
-		}
-		sc.bonus[p.svc] = max(sc.bonus[p.svc], b)
 	}
 	var out []Match
 	best := 0.0
@@ -549,6 +556,28 @@ func (f *Finder) rank(sc *scratch, asker lang, content, limit int) []Match {
 		out = out[:limit]
 	}
 	return out
+}
+
+// phraseBonus raises the bonus of p's service to what p earns: a share of
+// phraseBonus per word when the question covers two words of it or more,
+// and exactBonus when the question is exactly p.
+func (f *Finder) phraseBonus(sc *scratch, p *phrase, content int) {
+	covered, sum, exact := 0, 0.0, true
+	for _, id := range p.terms {
+		if m := sc.mark[id]; m > 0 {
+			covered++
+			sum += float64(m)
+			exact = exact && m == 1
+		}
+	}
+	var b float64
+	if covered >= 2 {
+		b = phraseBonus * sum * float64(covered) / float64(len(p.terms))
+	}
+	if exact && covered == len(p.terms) && covered == content {
+		b += exactBonus
+	}
+	sc.bonus[p.svc] = max(sc.bonus[p.svc], b)
 }
 
 // editDistance is the optimal string alignment distance between a and b

@@ -138,7 +138,7 @@ func (wb *Web) sendLink(r *http.Request, rq *request, u *identity.User, purpose 
 	link := wb.baseURL(r) + path + "?token=" + url.QueryEscape(token)
 	return wb.app.DB.Tx(r.Context(), func(tx *store.Tx) error {
 		return notify.Enqueue(r.Context(), tx, notify.Message{UserID: u.ID, Email: u.Email, Kind: kind,
-			Params: map[string]any{"Link": link, "lang": rq.Lang, "name": u.Name}})
+			Params: map[string]any{"link": link, "lang": rq.Lang, "name": u.Name}})
 	})
 }
 

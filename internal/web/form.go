@@ -371,7 +371,7 @@ func (wb *Web) submitDraft(w http.ResponseWriter, r *http.Request, rq *request) 
 		}
 		return notify.Enqueue(r.Context(), tx, notify.Message{UserID: rq.User.ID, Email: to, CaseID: c.ID, Kind: "request.filed",
 			Params: map[string]any{"number": c.Number, "service": c.Service, "service_name": name, "lang": rq.Lang,
-				"legal_deadline": formatDate(rq.Lang, c.LegalDeadline), "Link": wb.baseURL(r) + fmt.Sprintf("/cereri/%d", c.ID)}})
+				"legal_deadline": calendar.FormatDate(c.LegalDeadline), "link": wb.baseURL(r) + fmt.Sprintf("/cereri/%d", c.ID)}})
 	})
 	var invalid *cases.InvalidInput
 	if errors.As(err, &invalid) {

@@ -109,7 +109,7 @@ func lastLink(t *testing.T, a *app.App, kind string) string {
 	}
 	var p map[string]any
 	json.Unmarshal([]byte(params), &p)
-	u, _ := url.Parse(p["Link"].(string))
+	u, _ := url.Parse(p["link"].(string))
 	return u.RequestURI()
 }
 
