@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/cetate/cetate/internal/identity"
@@ -90,6 +91,32 @@ func cmdLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "resident memory: %d MiB idle (server started), %d MiB after the load, %d MiB peak\n", idle>>20, now>>20, peak>>20)
 	if res.Failed > 0 {
 		return &exitError{1, "cetate load: first failure: " + res.FirstError}
+	}
+	return nil
+}
+
+// cmdLoadPages loads the portal's pages of a running Cetate at a fixed rate and prints
+// the latency percentiles per path set.
+func cmdLoadPages(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("load pages")
+	base := fs.String("url", "http://127.0.0.1:8080", "address of a running cetate serve")
+	rate := fs.Int("rate", 500, "requests per second")
+	duration := fs.Duration("duration", 20*time.Second, "how long")
+	paths := fs.String("paths", "/,/cautare?q=buletin,/cautare?q=autorizatie+de+constructie,/servicii/petitie,/servicii/certificat-urbanism,/urmarire,/servicii",
+		"comma-separated paths, requested in turn")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *rate < 1 || *duration <= 0 {
+		return &exitError{2, "cetate load pages: --rate and --duration must be positive"}
+	}
+	list := strings.Split(*paths, ",")
+	res := loadtest.Pages(ctx, strings.TrimRight(*base, "/"), list, *rate, *duration)
+	fmt.Fprintf(stdout, "pages at %d/s for %s over %d paths: %d ok, %d failed; p50 %s, p90 %s, p99 %s, max %s\n",
+		*rate, *duration, len(list), res.Acked, res.Failed, res.Percentile(50).Round(10*time.Microsecond),
+		res.Percentile(90).Round(10*time.Microsecond), res.Percentile(99).Round(10*time.Microsecond), res.Percentile(100).Round(10*time.Microsecond))
+	if res.Failed > 0 {
+		return &exitError{1, "cetate load pages: first failure: " + res.FirstError}
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"slices"
 	"strconv"
+	"strings"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -37,8 +38,11 @@ var localeFiles embed.FS
 var (
 	bundle     *goi18n.Bundle
 	localizers = map[string]*goi18n.Localizer{}
-	keys       = map[string]bool{} // the keys of the default language
-	matcher    language.Matcher
+	// plain holds, per language, the messages that have neither parameters nor
+	// plural forms: most of a page's texts, served without going through go-i18n.
+	plain   = map[string]map[string]string{}
+	keys    = map[string]bool{} // the keys of the default language
+	matcher language.Matcher
 )
 
 func init() {
@@ -63,6 +67,14 @@ func init() {
 			if lang == DefaultLanguage {
 				for _, m := range file.Messages {
 					keys[m.ID] = true
+				}
+			}
+			if plain[lang] == nil {
+				plain[lang] = map[string]string{}
+			}
+			for _, m := range file.Messages {
+				if m.One == "" && m.Few == "" && m.Many == "" && m.Two == "" && m.Zero == "" && !strings.Contains(m.Other, "{{") {
+					plain[lang][m.ID] = m.Other
 				}
 			}
 		}
@@ -94,6 +106,9 @@ func Match(acceptLanguage string) string {
 // the key itself, so a mistake shows on the page instead of an empty space;
 // tests keep that from shipping.
 func T(lang, key string, params map[string]any) string {
+	if msg, ok := plain[lang][key]; ok {
+		return msg
+	}
 	loc, ok := localizers[lang]
 	if !ok {
 		loc = localizers[Match(lang)]

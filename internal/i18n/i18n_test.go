@@ -259,3 +259,9 @@ func TestHas(t *testing.T) {
 		t.Error("Has does not reflect the catalogue")
 	}
 }
+
+func BenchmarkT(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		T("ro", "error.not_found", nil)
+	}
+}

@@ -190,3 +190,63 @@ func RSS() (now, peak int64) {
 	}
 	return now, peak
 }
+
+// Pages requests the given paths round-robin at a fixed rate for a duration, without
+// waiting for answers before sending the next (an open loop, as real visitors arrive),
+// and measures each latency from the moment it was due, so a slow server cannot hide
+// its queueing. Only 200 answers count as acknowledged.
+func Pages(ctx context.Context, baseURL string, paths []string, rate int, duration time.Duration) Result {
+	tr := &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	total := int(float64(rate) * duration.Seconds())
+	interval := time.Second / time.Duration(rate)
+	var mu sync.Mutex
+	res := Result{}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 1024) // at most this many in flight
+	start := time.Now()
+	for i := 0; i < total && ctx.Err() == nil; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if d := time.Until(due); d > 0 {
+			time.Sleep(d)
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(path string, due time.Time) {
+			defer func() { <-sem; wg.Done() }()
+			req, _ := http.NewRequestWithContext(ctx, "GET", baseURL+path, nil)
+			req.Header.Set("Accept-Language", "ro-RO,ro;q=0.9")
+			resp, err := hc.Do(req)
+			ok := err == nil && resp.StatusCode == http.StatusOK
+			firstErr := ""
+			if err != nil {
+				firstErr = err.Error()
+			} else {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if !ok {
+					firstErr = fmt.Sprintf("%s: %d", path, resp.StatusCode)
+				}
+			}
+			d := time.Since(due)
+			mu.Lock()
+			res.Sent++
+			if ok {
+				res.Acked++
+				res.Latencies = append(res.Latencies, d)
+			} else {
+				res.Failed++
+				if res.FirstError == "" {
+					res.FirstError = firstErr
+				}
+			}
+			mu.Unlock()
+		}(paths[i%len(paths)], due)
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	sort.Slice(res.Latencies, func(i, j int) bool { return res.Latencies[i] < res.Latencies[j] })
+	return res
+}
