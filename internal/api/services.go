@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/cetate/cetate/internal/catalog"
 	"github.com/cetate/cetate/internal/i18n"
@@ -89,9 +90,20 @@ func (a *API) serviceJSON(s *catalog.Service, lang string, full bool) serviceJSO
 	return out
 }
 
+// listServices lists the services that can be filed online, by code; with a
+// question in q, only those the finder matches, best first (none when
+// nothing matches). A blank q is no question.
 func (a *API) listServices(w http.ResponseWriter, r *http.Request, _ *identity.User) error {
 	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	list := []serviceJSON{}
+	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
+		for _, m := range a.app.Finder.Find(q, lang, 0) {
+			if m.Service.Enabled {
+				list = append(list, a.serviceJSON(m.Service, lang, false))
+			}
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"services": list})
+	}
 	for _, s := range a.app.Catalog.Services() {
 		if s.Enabled {
 			list = append(list, a.serviceJSON(s, lang, false))

@@ -40,7 +40,7 @@ type Finder struct {
 	phrases []phrase
 	// phrasesOf lists, per term, the phrases it is a word of.
 	phrasesOf [][]int32
-	synonyms []synonym
+	synonyms  []synonym
 	// synonymsAt finds the synonyms whose first word has a Romanian stem.
 	synonymsAt map[string][]int32
 	scratch    sync.Pool
@@ -97,6 +97,10 @@ const (
 	minPrefix = 4
 	// maxPrefixMatches bounds how many words one prefix may match.
 	maxPrefixMatches = 24
+	// maxQueryBytes and maxQueryWords bound the work of one question;
+	// what a person types to find a service is far shorter.
+	maxQueryBytes = 1000
+	maxQueryWords = 40
 )
 
 // term is one stem of one language, with the services it describes.
@@ -315,9 +319,15 @@ func (f *Finder) newScratch() *scratch {
 // keywords count. A question most of whose words match nothing gets no
 // answer rather than a guess; so does an empty one.
 func (f *Finder) Find(query, lang string, limit int) []Match {
+	if len(query) > maxQueryBytes {
+		query = query[:maxQueryBytes]
+	}
 	sc := f.scratch.Get().(*scratch)
 	defer f.scratch.Put(sc)
 	sc.words = splitWords(sc.words[:0], query, &sc.buf)
+	if len(sc.words) > maxQueryWords {
+		sc.words = sc.words[:maxQueryWords]
+	}
 	if len(sc.words) == 1 {
 		// One word alone is what the person is looking for, even "cu".
 		sc.words[0].stop = false
@@ -449,6 +459,7 @@ func (f *Finder) prefixMatches(sc *scratch, l lang, s string, exact bool) {
 	head := s[:shared]
 	ids := f.sorted[l]
 	i := sort.Search(len(ids), func(i int) bool { return f.terms[ids[i]].text >= head })
+	backward := false
 	for n := 0; i < len(ids) && n < maxPrefixMatches; i++ {
 		t := f.terms[ids[i]].text
 		if !strings.HasPrefix(t, head) {
@@ -462,11 +473,20 @@ func (f *Finder) prefixMatches(sc *scratch, l lang, s string, exact bool) {
 			q = base * (0.5 + 0.5*float32(len(s))/float32(len(t)))
 		case strings.HasPrefix(s, t):
 			q = 0.8 * base * (0.5 + 0.5*float32(len(t))/float32(len(s)))
+			backward = true
 		default:
 			q = 0.5 * base * float32(commonPrefix(s, t)) / float32(len(s))
 		}
 		n++
 		sc.matches = append(sc.matches, termMatch{ids[i], q})
+	}
+	// The longest term shorter than head that s begins with (expirat,
+	// expir).
+	for k := len(head) - 1; k > minPrefix && !backward; k-- {
+		if id, ok := f.dict[l][s[:k]]; ok {
+			sc.matches = append(sc.matches, termMatch{id, 0.8 * base * (0.5 + 0.5*float32(k)/float32(len(s)))})
+			backward = true
+		}
 	}
 }
 

@@ -152,7 +152,7 @@ func TestFindLimitAndOrder(t *testing.T) {
 	}
 }
 
-// TestFindLanguageFavoured: the asker's language decides between texts that
+// TestFindAnyLanguage: the asker's language decides between texts that
 // match equally, but every language's names count.
 func TestFindAnyLanguage(t *testing.T) {
 	f, _ := loadFinder(t)
@@ -272,21 +272,49 @@ func TestEditDistance(t *testing.T) {
 	}
 }
 
+// BenchmarkFind measures one question against the whole catalogue, for the
+// kinds of question people type.
 func BenchmarkFind(b *testing.B) {
 	f, _ := loadFinder(b)
-	queries := []string{
-		"buletin",
-		"vreau sa imi fac buletin nou ca mi-a expirat",
-		"autorizatie de constrctie",
-		"groapa in asfalt",
-		"certificatului de urbanism",
-		"building permit",
-		"személyi igazolvány",
-		"am cumparat masina din germania si vreau sa o declar",
+	for _, c := range []struct{ name, query, lang string }{
+		{"word", "buletin", "ro"},
+		{"phrase", "certificatului de urbanism", "ro"},
+		{"typo", "autorizatie de constrctie", "ro"},
+		{"sentence", "vreau sa imi fac buletin nou ca mi-a expirat", "ro"},
+		{"long", "Bună ziua, aș vrea să știu cum pot obține o autorizație de construire pentru o casă pe terenul bunicilor", "ro"},
+		{"english", "how do I declare my new car for tax", "en"},
+		{"hungarian", "személyi igazolvány időpont", "hu"},
+		{"nonsense", "qwerty zxcv", "ro"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f.Find(c.query, c.lang, 10)
+			}
+		})
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		f.Find(queries[i%len(queries)], "ro", 10)
+}
+
+// FuzzFind: any text gets an answer without a panic, best first, only
+// services of the catalogue, within the limit.
+func FuzzFind(f *testing.F) {
+	finder, cat := loadFinder(f)
+	for _, seed := range []string{"buletin", "autorizație de construire", "CU", "ş ţ ș ț", "a-b-c", "\xff\xfe", "építési engedély",
+		strings.Repeat("taxe ", 300), "123 544", "ǅ ǈ ǋ"} {
+		f.Add(seed, "ro", 3)
 	}
+	f.Fuzz(func(t *testing.T, query, lang string, limit int) {
+		got := finder.Find(query, lang, limit)
+		if limit > 0 && len(got) > limit {
+			t.Fatalf("Find(%q, limit %d): %d matches", query, limit, len(got))
+		}
+		for i, m := range got {
+			if s, ok := cat.Service(m.Service.Code); !ok || s != m.Service {
+				t.Fatalf("Find(%q): %v is not a service of the catalogue", query, m.Service.Code)
+			}
+			if i > 0 && m.Score > got[i-1].Score {
+				t.Fatalf("Find(%q): not best first: %v", query, got)
+			}
+		}
+	})
 }

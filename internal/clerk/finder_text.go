@@ -135,26 +135,31 @@ type stemmer struct {
 
 func newStemmer() *stemmer { return &stemmer{env: snowballstem.NewEnv("")} }
 
-// stem returns the stem of the folded word w in language l. Numbers are
-// their own stems.
+// stem returns the stem of the folded word w in language l, never empty.
+// Numbers are their own stems.
 func (st *stemmer) stem(l lang, w string) string {
-	if isNumber(w) {
+	var s string
+	switch {
+	case isNumber(w):
 		return w
-	}
-	switch l {
-	case langEN:
+	case l == langEN:
 		st.env.SetCurrent(w)
 		english.Stem(st.env)
-		return st.env.Current()
-	case langHU:
+		s = st.env.Current()
+	case l == langHU:
 		// The Hungarian stemmer is run on folded text: people type
 		// Hungarian without accents as often as with them, and both must
 		// give the same stem.
 		st.env.SetCurrent(w)
 		hungarian.Stem(st.env)
-		return st.env.Current()
+		s = st.env.Current()
+	default:
+		s = stemRO(w)
 	}
-	return stemRO(w)
+	if s == "" {
+		return w
+	}
+	return s
 }
 
 func isNumber(w string) bool {
@@ -243,9 +248,10 @@ func isStopWord(w string) bool {
 
 // stopWords are words that say nothing about which service is meant, in the
 // three languages, folded: articles, prepositions, pronouns, auxiliaries,
-// and the words of asking (vreau, doresc, cum, am nevoie de, cerere, want,
-// how, szeretnék) and of place (primărie, city hall, hivatal) that every
-// question to the city hall has in common.
+// fillers (urgent, azi), and the words of asking (vreau, doresc, cum, am
+// nevoie de, cerere, want, how, szeretnék) and of place (city hall,
+// hivatal) that every question to the city hall has in common. "Primărie"
+// is not one: "teren de la primărie" is a service of its own.
 var stopWords = setOf(
 	// Romanian
 	"de", "la", "in", "pe", "cu", "din", "dintr", "dintre", "prin", "pentru", "pt", "spre", "catre", "despre",
