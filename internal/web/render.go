@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cetate/cetate/internal/i18n"
@@ -205,6 +206,8 @@ func toFloat(v any) float64 {
 	return f
 }
 
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // render writes a page. titleKey is translated for <title> and the heading.
 func (wb *Web) render(w http.ResponseWriter, r *http.Request, rq *request, name, titleKey string, data any, errs ...FieldError) error {
 	t, ok := wb.views.pages[name]
@@ -218,8 +221,10 @@ func (wb *Web) render(w http.ResponseWriter, r *http.Request, rq *request, name,
 		p.Flash = c.Value
 		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, p); err != nil {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.Execute(buf, p); err != nil {
 		return err
 	}
 	h := w.Header()
