@@ -16,14 +16,24 @@ import (
 // it commits, so filings follow one another at the pace of one commit's fsync. So the writer
 // takes every transaction waiting when it becomes free, runs each inside a savepoint
 // of one database transaction, and commits them together: each function's changes
-// are kept or undone exactly as if it ran alone (RELEASE or ROLLBACK TO its
+// are kept or undone exactly as if it ran alone (ROLLBACK TO its
 // savepoint), and no caller hears "committed" before the commit. Registry numbers
 // stay gapless: a function rolled back to its savepoint gives its number back.
 // database/sql and the driver offer nothing like it, hence this file.
 
 // maxGroup bounds how many transactions share one commit, and so how long the
-// first of them waits.
+// first of them waits. It also bounds the savepoints open in one transaction
+// (PostgreSQL keeps up to 64 subtransactions per backend in memory).
 const maxGroup = 32
+
+// savepoints are the names used in a group, one per member.
+var savepoints = func() []string {
+	out := make([]string, maxGroup)
+	for i := range out {
+		out[i] = fmt.Sprintf("g%d", i)
+	}
+	return out
+}()
 
 type txRequest struct {
 	ctx   context.Context
@@ -152,24 +162,25 @@ func (db *DB) runGroup(batch []*txRequest) {
 			results[i] = err
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT g"); err != nil {
+		// One savepoint per function, never released: they all end with the
+		// commit, and a function that fails rolls back to its own. This costs one
+		// statement per function instead of two (SAVEPOINT and RELEASE), which on
+		// PostgreSQL is one round trip fewer.
+		sp := savepoints[i]
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 			db.abortGroup(sqlTx, batch, err)
 			return
 		}
 		tx.after = nil
 		if err := runFn(r.fn, tx); err != nil {
 			results[i] = err
-			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO g"); rerr != nil {
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO "+sp); rerr != nil {
 				db.abortGroup(sqlTx, batch, rerr)
 				return
 			}
 		} else {
 			r.after = tx.after
 			committed++
-		}
-		if _, err := tx.ExecContext(ctx, "RELEASE g"); err != nil {
-			db.abortGroup(sqlTx, batch, err)
-			return
 		}
 	}
 	if committed == 0 {
