@@ -45,9 +45,14 @@ type Record struct {
 func Append(ctx context.Context, tx *store.Tx, e Entry) error {
 	var last int64
 	var prev string
-	err := tx.QueryRowContext(ctx, `SELECT last_seq, hash FROM audit_head WHERE id = 1`+tx.Dialect().ForUpdate()).Scan(&last, &prev)
-	if err != nil {
-		return fmt.Errorf("audit head: %w", store.Map(err))
+	if h, ok := tx.Value(headKey{}).(head); ok {
+		// This transaction already holds the head's lock and wrote it last.
+		last, prev = h.seq, h.hash
+	} else {
+		err := tx.QueryRowContext(ctx, `SELECT last_seq, hash FROM audit_head WHERE id = 1`+tx.Dialect().ForUpdate()).Scan(&last, &prev)
+		if err != nil {
+			return fmt.Errorf("audit head: %w", store.Map(err))
+		}
 	}
 	r := Record{Entry: e, Seq: last + 1, At: time.Now().UTC().Truncate(time.Microsecond), PrevHash: prev}
 	r.Hash = r.computeHash()
@@ -61,7 +66,16 @@ func Append(ctx context.Context, tx *store.Tx, e Entry) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_seq = $1, hash = $2 WHERE id = 1`, r.Seq, r.Hash); err != nil {
 		return fmt.Errorf("audit head: %w", store.Map(err))
 	}
+	tx.SetValue(headKey{}, head{r.Seq, r.Hash})
 	return nil
+}
+
+// headKey keeps the chain's head in the transaction that locked it.
+type headKey struct{}
+
+type head struct {
+	seq  int64
+	hash string
 }
 
 // Log appends e in a transaction of its own; used for reads, which have none.

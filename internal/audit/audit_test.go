@@ -113,3 +113,39 @@ func snapshot(t *testing.T, db *store.DB, op string) {
 		}
 	}
 }
+
+// Appends that roll back (their transaction fails after appending) leave no trace
+// and do not break the chain for the appends grouped with them.
+func TestRolledBackAppendsLeaveTheChainIntact(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok := 0
+		for i := 0; i < 60; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				err := db.Tx(ctx, func(tx *store.Tx) error {
+					if err := audit.Append(ctx, tx, audit.Entry{ActorRole: "system", Action: "test", Entity: "x", EntityID: fmt.Sprint(i)}); err != nil {
+						return err
+					}
+					if i%3 == 0 {
+						return fmt.Errorf("refused %d", i)
+					}
+					return audit.Append(ctx, tx, audit.Entry{ActorRole: "system", Action: "test2", Entity: "x", EntityID: fmt.Sprint(i)})
+				})
+				if err == nil {
+					mu.Lock()
+					ok++
+					mu.Unlock()
+				}
+			}(i)
+		}
+		wg.Wait()
+		n, broken, err := audit.Verify(ctx, db)
+		if err != nil || broken != nil || n != int64(2*ok) || ok != 40 {
+			t.Fatalf("rows %d (want %d), broken %v, err %v", n, 2*ok, broken, err)
+		}
+	})
+}

@@ -165,8 +165,22 @@ func (db *DB) Write() Querier { return db.write }
 // metrics): what happens after commit never happens for work that was rolled back.
 type Tx struct {
 	*sql.Tx
-	db    *DB
-	after []func()
+	db     *DB
+	after  []func()
+	values map[any]any
+}
+
+// Value returns what SetValue stored under key in this transaction. Values are
+// forgotten when a grouped function rolls back to its savepoint, so a domain may
+// keep there what it read under a row lock (the audit chain's head) and trust it.
+func (tx *Tx) Value(key any) any { return tx.values[key] }
+
+// SetValue stores v under key for the rest of the transaction.
+func (tx *Tx) SetValue(key, v any) {
+	if tx.values == nil {
+		tx.values = map[any]any{}
+	}
+	tx.values[key] = v
 }
 
 // AfterCommit registers f to run once the transaction has committed.

@@ -174,6 +174,7 @@ func (db *DB) runGroup(batch []*txRequest) {
 		tx.after = nil
 		if err := runFn(r.fn, tx); err != nil {
 			results[i] = err
+			tx.values = nil // may describe rows the rollback undoes
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO "+sp); rerr != nil {
 				db.abortGroup(sqlTx, batch, rerr)
 				return
