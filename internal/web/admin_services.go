@@ -1,0 +1,217 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/cetate/cetate/internal/app"
+	"github.com/cetate/cetate/internal/catalog"
+	"github.com/cetate/cetate/internal/clerk"
+)
+
+// The service catalogue and the administrators' overrides.
+//
+// A catalog.Catalog is immutable and shared without locks by every request, so an
+// override never changes it: catalog.Live holds the catalogue in force and swaps in
+// a new one, built by Catalog.WithOverrides, atomically. The back office reads that
+// Live (wb.catalog()), so an administrator's change shows on these pages at once.
+//
+// The rest of Cetate (portal pages, the API, the case service, the finder) holds the
+// *catalog.Catalog it was given when the App was assembled, and a pointer that other
+// goroutines read without synchronization cannot be replaced while serving. So the
+// stored overrides are applied to the App once, at start, before any request
+// (startCatalog, from New); those parts take later changes at the next start. Making
+// them live means the App holding the *catalog.Live (which answers the same
+// Service/Services/Department/Departments calls) instead of a *catalog.Catalog.
+
+// derivedFrom maps a catalogue startCatalog derived to the one read from the files,
+// so that a second Web over the same App applies the overrides to the files'
+// catalogue again rather than over the first application.
+var derivedFrom sync.Map
+
+// startCatalog applies the stored overrides over a's catalogue, before serving.
+func startCatalog(a *app.App) (*catalog.Live, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	base := a.Catalog
+	if b, ok := derivedFrom.Load(base); ok {
+		base = b.(*catalog.Catalog)
+	}
+	live := catalog.NewLive(base)
+	overrides, err := catalog.LoadOverrides(ctx, a.DB.Read())
+	if err != nil {
+		return nil, fmt.Errorf("service overrides: %w", err)
+	}
+	if len(overrides) > 0 || base != a.Catalog {
+		cat := live.Apply(overrides)
+		derivedFrom.Store(cat, base)
+		a.Catalog = cat
+		a.Cases.UseCatalog(cat)
+		a.Finder = clerk.NewFinder(cat)
+	}
+	return live, nil
+}
+
+// catalog returns the catalogue in force, overrides applied.
+func (wb *Web) catalog() *catalog.Catalog { return wb.live.Current() }
+
+// reloadCatalog reads the overrides again (another replica may have changed them)
+// and makes them the catalogue in force for the back office.
+func (wb *Web) reloadCatalog(ctx context.Context) error {
+	overrides, err := catalog.LoadOverrides(ctx, wb.app.DB.Read())
+	if err != nil {
+		return err
+	}
+	wb.live.Apply(overrides)
+	return nil
+}
+
+type servicesData struct {
+	adminBase
+	Rows []serviceRow
+}
+
+type serviceRow struct {
+	Code, Name, Department string
+	Enabled                bool
+	Changed                bool // an administrator changed it over its files
+	FilesEnabled           bool
+}
+
+func (wb *Web) adminServices(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := wb.reloadCatalog(r.Context()); err != nil {
+		return err
+	}
+	d := servicesData{adminBase: wb.adminBase(r, rq)}
+	for _, s := range wb.catalog().Services() {
+		row := serviceRow{Code: s.Code, Name: s.Name.In(rq.Lang), Department: wb.departmentName(s.Department, rq.Lang), Enabled: s.Enabled}
+		if o, ok := wb.live.Override(s.Code); ok && !o.IsZero() {
+			row.Changed = true
+		}
+		if b, ok := wb.live.Base().Service(s.Code); ok {
+			row.FilesEnabled = b.Enabled
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	less := lessIn(rq.Lang)
+	sort.SliceStable(d.Rows, func(i, j int) bool { return less(d.Rows[i].Name, d.Rows[j].Name) })
+	return wb.render(w, r, rq, "admin_services", "admin.services.title", d)
+}
+
+type serviceEditData struct {
+	adminBase
+	Code, Name string
+	Enabled    bool
+	Names      []textField
+	Summaries  []textField
+}
+
+// textField is one language of a text an administrator may override.
+type textField struct {
+	Key, Lang, Value string
+	FilesText        string // what the catalogue's files say, used when Value is empty
+	Max              int
+}
+
+// serviceTextFields are the form's fields, in order.
+var serviceTextFields = []string{"name_ro", "name_en", "name_hu", "summary_ro", "summary_en", "summary_hu"}
+
+func (wb *Web) adminService(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := wb.reloadCatalog(r.Context()); err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	o, _ := wb.live.Override(code)
+	form := map[string]string{"name_ro": o.Name.RO, "name_en": o.Name.EN, "name_hu": o.Name.HU,
+		"summary_ro": o.Summary.RO, "summary_en": o.Summary.EN, "summary_hu": o.Summary.HU}
+	return wb.renderService(w, r, rq, code, form, http.StatusOK)
+}
+
+func (wb *Web) renderService(w http.ResponseWriter, r *http.Request, rq *request, code string, form map[string]string, status int, errs ...FieldError) error {
+	base, ok := wb.live.Base().Service(code)
+	cur, _ := wb.catalog().Service(code)
+	if !ok || cur == nil {
+		return errNotFound
+	}
+	d := serviceEditData{adminBase: wb.adminBase(r, rq), Code: code, Name: cur.Name.In(rq.Lang), Enabled: cur.Enabled}
+	for _, lang := range []string{"ro", "en", "hu"} {
+		d.Names = append(d.Names, textField{Key: "name_" + lang, Lang: lang, Value: form["name_"+lang],
+			FilesText: textIn(base.Name, lang), Max: catalog.MaxNameLength})
+		d.Summaries = append(d.Summaries, textField{Key: "summary_" + lang, Lang: lang, Value: form["summary_"+lang],
+			FilesText: textIn(base.Summary, lang), Max: catalog.MaxSummaryLength})
+	}
+	if status != http.StatusOK {
+		w.WriteHeader(status)
+	}
+	return wb.render(w, r, rq, "admin_service", "admin.service.title", d, errs...)
+}
+
+// adminSaveService stores the texts an administrator gave a service; a field left
+// empty keeps the text of the catalogue's files.
+func (wb *Web) adminSaveService(w http.ResponseWriter, r *http.Request, rq *request) error {
+	code := r.PathValue("code")
+	if _, ok := wb.live.Base().Service(code); !ok {
+		return errNotFound
+	}
+	form := map[string]string{}
+	for _, f := range serviceTextFields {
+		form[f] = r.FormValue(f)
+	}
+	o := catalog.Override{Code: code, Name: catalog.Text{RO: form["name_ro"], EN: form["name_en"], HU: form["name_hu"]},
+		Summary: catalog.Text{RO: form["summary_ro"], EN: form["summary_en"], HU: form["summary_hu"]}}
+	if fes := o.Check(); len(fes) > 0 {
+		var errs []FieldError
+		for _, fe := range fes {
+			errs = append(errs, FieldError{fe.Field, fe.Message(rq.Lang)})
+		}
+		return wb.renderService(w, r, rq, code, form, http.StatusUnprocessableEntity, errs...)
+	}
+	if err := catalog.SetTexts(r.Context(), wb.app.DB, code, o.Name, o.Summary, rq.User.ID, string(rq.User.Role)); err != nil {
+		return err
+	}
+	if err := wb.reloadCatalog(r.Context()); err != nil {
+		return err
+	}
+	return wb.redirect(w, r, "/admin/servicii", "admin.services.saved")
+}
+
+func (wb *Web) adminEnableService(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return wb.setServiceEnabled(w, r, rq, true)
+}
+
+func (wb *Web) adminDisableService(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return wb.setServiceEnabled(w, r, rq, false)
+}
+
+func (wb *Web) setServiceEnabled(w http.ResponseWriter, r *http.Request, rq *request, enabled bool) error {
+	code := r.PathValue("code")
+	if _, ok := wb.live.Base().Service(code); !ok {
+		return errNotFound
+	}
+	if err := catalog.SetEnabled(r.Context(), wb.app.DB, code, enabled, rq.User.ID, string(rq.User.Role)); err != nil {
+		return err
+	}
+	if err := wb.reloadCatalog(r.Context()); err != nil {
+		return err
+	}
+	key := "admin.services.disabled"
+	if enabled {
+		key = "admin.services.enabled"
+	}
+	return wb.redirect(w, r, "/admin/servicii", key)
+}
+
+// textIn is t's own text in lang, without falling back to Romanian.
+func textIn(t catalog.Text, lang string) string {
+	switch lang {
+	case "en":
+		return t.EN
+	case "hu":
+		return t.HU
+	}
+	return t.RO
+}
