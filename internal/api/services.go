@@ -97,7 +97,7 @@ func (a *API) listServices(w http.ResponseWriter, r *http.Request, _ *identity.U
 	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	list := []serviceJSON{}
 	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
-		for _, m := range a.app.Finder.Find(q, lang, 0) {
+		for _, m := range a.app.Finder().Find(q, lang, 0) {
 			if m.Service.Enabled {
 				list = append(list, a.serviceJSON(m.Service, lang, false))
 			}

@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/cetate/cetate/internal/calendar"
 	"github.com/cetate/cetate/internal/cases"
@@ -18,13 +19,29 @@ import (
 
 // App holds the domains of one running Cetate.
 type App struct {
-	Config   config.Config
-	DB       *store.DB
-	Catalog  *catalog.Catalog
+	Config config.Config
+	DB     *store.DB
+	// Catalog is the service catalogue with the administrators' overrides applied;
+	// ReloadCatalog swaps in a new one while serving.
+	Catalog  *catalog.Live
 	Calendar *calendar.Calendar
 	Registry *registry.Registry
 	Cases    *cases.Cases
-	Finder   *clerk.Finder
+	finder   atomic.Pointer[clerk.Finder]
+}
+
+// Finder returns the service finder over the catalogue in force.
+func (a *App) Finder() *clerk.Finder { return a.finder.Load() }
+
+// ReloadCatalog reads the administrators' overrides (enabled, disabled, edited texts)
+// and puts the resulting catalogue, and a finder over it, in force everywhere at once.
+func (a *App) ReloadCatalog(ctx context.Context) error {
+	overrides, err := catalog.LoadOverrides(ctx, a.DB.Read())
+	if err != nil {
+		return fmt.Errorf("service overrides: %w", err)
+	}
+	a.finder.Store(clerk.NewFinder(a.Catalog.Apply(overrides)))
+	return nil
 }
 
 // Open opens the database, migrates it and loads everything else.
@@ -50,8 +67,13 @@ func Open(ctx context.Context, cfg config.Config) (*App, error) {
 		return nil, err
 	}
 	reg := registry.New(inst)
-	return &App{Config: cfg, DB: db, Catalog: cat, Calendar: cal, Registry: reg, Cases: cases.New(db, cat, cal, reg),
-		Finder: clerk.NewFinder(cat)}, nil
+	live := catalog.NewLive(cat)
+	a := &App{Config: cfg, DB: db, Catalog: live, Calendar: cal, Registry: reg, Cases: cases.New(db, live, cal, reg)}
+	if err := a.ReloadCatalog(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
 }
 
 // Close releases the database.

@@ -98,7 +98,7 @@ func (e *InvalidInput) Error() string { return "invalid input" }
 // Cases runs the use cases over one database.
 type Cases struct {
 	db       *store.DB
-	catalog  *catalog.Catalog
+	catalog  *catalog.Live
 	calendar *calendar.Calendar
 	registry *registry.Registry
 	now      func() time.Time
@@ -106,7 +106,7 @@ type Cases struct {
 }
 
 // New returns the case service.
-func New(db *store.DB, cat *catalog.Catalog, cal *calendar.Calendar, reg *registry.Registry) *Cases {
+func New(db *store.DB, cat *catalog.Live, cal *calendar.Calendar, reg *registry.Registry) *Cases {
 	loc, err := time.LoadLocation("Europe/Bucharest")
 	if err != nil {
 		loc = time.UTC
@@ -121,7 +121,7 @@ func (cs *Cases) SetClock(now func() time.Time) { cs.now = now }
 func (cs *Cases) Today() time.Time { return calendar.Civil(cs.now()) }
 
 // Catalog returns the service catalogue the cases use.
-func (cs *Cases) Catalog() *catalog.Catalog { return cs.catalog }
+func (cs *Cases) Catalog() *catalog.Live { return cs.catalog }
 
 // deadline is the legal deadline of c given its term, extensions and pauses.
 func (cs *Cases) deadline(c *Case) time.Time {

@@ -2,15 +2,10 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"sort"
-	"sync"
-	"time"
 
-	"github.com/cetate/cetate/internal/app"
 	"github.com/cetate/cetate/internal/catalog"
-	"github.com/cetate/cetate/internal/clerk"
 )
 
 // The service catalogue and the administrators' overrides.
@@ -18,57 +13,15 @@ import (
 // A catalog.Catalog is immutable and shared without locks by every request, so an
 // override never changes it: catalog.Live holds the catalogue in force and swaps in
 // a new one, built by Catalog.WithOverrides, atomically. The back office reads that
-// Live (wb.catalog()), so an administrator's change shows on these pages at once.
-//
-// The rest of Cetate (portal pages, the API, the case service, the finder) holds the
-// *catalog.Catalog it was given when the App was assembled, and a pointer that other
-// goroutines read without synchronization cannot be replaced while serving. So the
-// stored overrides are applied to the App once, at start, before any request
-// (startCatalog, from New); those parts take later changes at the next start. Making
-// them live means the App holding the *catalog.Live (which answers the same
-// Service/Services/Department/Departments calls) instead of a *catalog.Catalog.
-
-// derivedFrom maps a catalogue startCatalog derived to the one read from the files,
-// so that a second Web over the same App applies the overrides to the files'
-// catalogue again rather than over the first application.
-var derivedFrom sync.Map
-
-// startCatalog applies the stored overrides over a's catalogue, before serving.
-func startCatalog(a *app.App) (*catalog.Live, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	base := a.Catalog
-	if b, ok := derivedFrom.Load(base); ok {
-		base = b.(*catalog.Catalog)
-	}
-	live := catalog.NewLive(base)
-	overrides, err := catalog.LoadOverrides(ctx, a.DB.Read())
-	if err != nil {
-		return nil, fmt.Errorf("service overrides: %w", err)
-	}
-	if len(overrides) > 0 || base != a.Catalog {
-		cat := live.Apply(overrides)
-		derivedFrom.Store(cat, base)
-		a.Catalog = cat
-		a.Cases.UseCatalog(cat)
-		a.Finder = clerk.NewFinder(cat)
-	}
-	return live, nil
-}
+// Live (app.App.Catalog) in force everywhere — portal, API, filing, back office —
+// and app.ReloadCatalog rebuilds the finder with it, so a change takes effect at once.
 
 // catalog returns the catalogue in force, overrides applied.
-func (wb *Web) catalog() *catalog.Catalog { return wb.live.Current() }
+func (wb *Web) catalog() *catalog.Catalog { return wb.app.Catalog.Current() }
 
 // reloadCatalog reads the overrides again (another replica may have changed them)
-// and makes them the catalogue in force for the back office.
-func (wb *Web) reloadCatalog(ctx context.Context) error {
-	overrides, err := catalog.LoadOverrides(ctx, wb.app.DB.Read())
-	if err != nil {
-		return err
-	}
-	wb.live.Apply(overrides)
-	return nil
-}
+// and puts them in force everywhere: portal, API, filing and the finder.
+func (wb *Web) reloadCatalog(ctx context.Context) error { return wb.app.ReloadCatalog(ctx) }
 
 type servicesData struct {
 	adminBase
@@ -89,10 +42,10 @@ func (wb *Web) adminServices(w http.ResponseWriter, r *http.Request, rq *request
 	d := servicesData{adminBase: wb.adminBase(r, rq)}
 	for _, s := range wb.catalog().Services() {
 		row := serviceRow{Code: s.Code, Name: s.Name.In(rq.Lang), Department: wb.departmentName(s.Department, rq.Lang), Enabled: s.Enabled}
-		if o, ok := wb.live.Override(s.Code); ok && !o.IsZero() {
+		if o, ok := wb.app.Catalog.Override(s.Code); ok && !o.IsZero() {
 			row.Changed = true
 		}
-		if b, ok := wb.live.Base().Service(s.Code); ok {
+		if b, ok := wb.app.Catalog.Base().Service(s.Code); ok {
 			row.FilesEnabled = b.Enabled
 		}
 		d.Rows = append(d.Rows, row)
@@ -125,14 +78,14 @@ func (wb *Web) adminService(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	code := r.PathValue("code")
-	o, _ := wb.live.Override(code)
+	o, _ := wb.app.Catalog.Override(code)
 	form := map[string]string{"name_ro": o.Name.RO, "name_en": o.Name.EN, "name_hu": o.Name.HU,
 		"summary_ro": o.Summary.RO, "summary_en": o.Summary.EN, "summary_hu": o.Summary.HU}
 	return wb.renderService(w, r, rq, code, form, http.StatusOK)
 }
 
 func (wb *Web) renderService(w http.ResponseWriter, r *http.Request, rq *request, code string, form map[string]string, status int, errs ...FieldError) error {
-	base, ok := wb.live.Base().Service(code)
+	base, ok := wb.app.Catalog.Base().Service(code)
 	cur, _ := wb.catalog().Service(code)
 	if !ok || cur == nil {
 		return errNotFound
@@ -154,7 +107,7 @@ func (wb *Web) renderService(w http.ResponseWriter, r *http.Request, rq *request
 // empty keeps the text of the catalogue's files.
 func (wb *Web) adminSaveService(w http.ResponseWriter, r *http.Request, rq *request) error {
 	code := r.PathValue("code")
-	if _, ok := wb.live.Base().Service(code); !ok {
+	if _, ok := wb.app.Catalog.Base().Service(code); !ok {
 		return errNotFound
 	}
 	form := map[string]string{}
@@ -189,7 +142,7 @@ func (wb *Web) adminDisableService(w http.ResponseWriter, r *http.Request, rq *r
 
 func (wb *Web) setServiceEnabled(w http.ResponseWriter, r *http.Request, rq *request, enabled bool) error {
 	code := r.PathValue("code")
-	if _, ok := wb.live.Base().Service(code); !ok {
+	if _, ok := wb.app.Catalog.Base().Service(code); !ok {
 		return errNotFound
 	}
 	if err := catalog.SetEnabled(r.Context(), wb.app.DB, code, enabled, rq.User.ID, string(rq.User.Role)); err != nil {

@@ -438,7 +438,7 @@ func TestClerkRegistersPaper(t *testing.T) {
 }
 
 // TestAdminServicesAndUsers: admin-only pages refused to workers; services disabled
-// and renamed (audited, applied at the next start); staff accounts created, changed
+// and renamed (audited, in force at once everywhere); staff accounts created, changed
 // and disabled (audited).
 func TestAdminServicesAndUsers(t *testing.T) {
 	testenv.EachApp(t, func(t *testing.T, a *app.App) {
@@ -484,21 +484,25 @@ func TestAdminServicesAndUsers(t *testing.T) {
 				t.Errorf("%s audited %d times", action, n)
 			}
 		}
-		// At the next start the whole application takes the overrides.
-		base2 := start(t, a)
-		if st, _ := newBrowser(t, base2).get("/servicii/petitie"); st != 404 {
-			t.Fatalf("a disabled service's page after restart: %d", st)
+		// The whole application takes the overrides at once: portal, search, filing.
+		if st, _ := newBrowser(t, base).get("/servicii/petitie"); st != 404 {
+			t.Fatalf("a disabled service's page: %d", st)
+		}
+		if _, body := newBrowser(t, base).get("/cautare?q=petitie"); strings.Contains(body, `<a href="/servicii/petitie">Petiție</a>`) {
+			t.Fatal("search still finds a disabled service")
 		}
 		if _, err := a.Cases.File(ctx, petitionFiling(testenv.User(t, a, identity.Citizen, ""))); err != cases.ErrServiceDisabled {
 			t.Fatalf("filing a disabled service: %v", err)
 		}
 		if s, _ := a.Catalog.Service("petitie"); s.Name.EN != "Petition to the mayor" || s.Name.RO != "Petiție" {
-			t.Fatalf("names after restart: %+v", s.Name)
+			t.Fatalf("names: %+v", s.Name)
 		}
 		ab.post("/admin/servicii/petitie/activare", url.Values{})
-		start(t, a)
 		if s, _ := a.Catalog.Service("petitie"); !s.Enabled {
-			t.Fatal("enabled again, but not after the next start")
+			t.Fatal("enabled again, but still disabled")
+		}
+		if st, _ := newBrowser(t, base).get("/servicii/petitie"); st != 200 {
+			t.Fatalf("the service page once enabled again: %d", st)
 		}
 
 		// Users: create a worker, who chooses a password from the e-mailed link.

@@ -77,7 +77,7 @@ func (wb *Web) search(w http.ResponseWriter, r *http.Request, rq *request) error
 	}
 	d := searchData{Query: q}
 	if q != "" {
-		for _, m := range wb.app.Finder.Find(q, rq.Lang, 10) {
+		for _, m := range wb.app.Finder().Find(q, rq.Lang, 10) {
 			if m.Service.Enabled {
 				d.Results = append(d.Results, wb.card(m.Service, rq.Lang))
 			}

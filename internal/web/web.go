@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/cetate/cetate/internal/app"
-	"github.com/cetate/cetate/internal/catalog"
 	"github.com/cetate/cetate/internal/identity"
 	"github.com/cetate/cetate/internal/store"
 )
@@ -25,8 +24,7 @@ type Web struct {
 	log    *slog.Logger
 	views  *views
 	static *staticFiles
-	limits *limiter      // anonymous status look-ups and reset e-mails, per client address
-	live   *catalog.Live // the catalogue with the administrators' overrides (admin_services.go)
+	limits *limiter // anonymous status look-ups and reset e-mails, per client address
 	// SecureCookies marks cookies Secure; on unless Cetate is served over plain HTTP
 	// on a loopback address (development).
 	SecureCookies bool
@@ -45,11 +43,7 @@ func New(a *app.App, log *slog.Logger) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	live, err := startCatalog(a)
-	if err != nil {
-		return nil, err
-	}
-	return &Web{app: a, log: log, views: v, static: st, limits: newLimiter(10, time.Minute), live: live}, nil
+	return &Web{app: a, log: log, views: v, static: st, limits: newLimiter(10, time.Minute)}, nil
 }
 
 // access says who may open a page.
