@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"flag"
@@ -20,6 +21,7 @@ import (
 	"github.com/cetate/cetate/internal/notify"
 	"github.com/cetate/cetate/internal/registry"
 	"github.com/cetate/cetate/internal/server"
+	"github.com/cetate/cetate/internal/sources"
 )
 
 // openApp parses the data flags and opens (and migrates) the application.
@@ -273,3 +275,34 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout io.Writer) error 
 }
 
 type flagSet = flag.FlagSet
+
+// cmdSourceImport replaces a register (e.g. tax-roll) with a CSV file. The flags
+// come right after the words: cetate source import --data DIR tax-roll roll.csv.
+func cmdSourceImport(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg config.Config
+	fs := newFlags("source import")
+	cfg.DataFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return &exitError{2, "usage: cetate source import [--data DIR | --db URL] NAME FILE.csv (NAME: " + strings.Join(sources.Names, ", ") + ")"}
+	}
+	name, path := fs.Arg(0), fs.Arg(1)
+	f, err := os.Open(path)
+	if err != nil {
+		return &exitError{1, "cetate source import: " + err.Error()}
+	}
+	defer f.Close()
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	n, err := sources.Import(ctx, a.DB, name, f)
+	if err != nil {
+		return &exitError{1, fmt.Sprintf("cetate source import %s: %s: %v (nothing was changed)", name, path, err)}
+	}
+	fmt.Fprintf(stdout, "%s: imported %d rows from %s\n", name, n, path)
+	return nil
+}

@@ -134,3 +134,25 @@ func TestVerifyCommandsFindTampering(t *testing.T) {
 		t.Fatalf("audit verify: %v", err)
 	}
 }
+
+func TestSourceImportCommand(t *testing.T) {
+	data := t.TempDir()
+	good := filepath.Join(t.TempDir(), "roll.csv")
+	os.WriteFile(good, []byte("identifier,name,address,debt_lei\n1920822296090,Ion Popescu,Str. Horea 12,0\n18547290,SC Exemplu SRL,Bd. Eroilor 1,125.50\n"), 0o644)
+	out, err := runCLI("source", "import", "--data", data, "tax-roll", good)
+	if err != nil || !strings.Contains(out, "imported 2 rows") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("identifier,name,address,debt_lei\n1920822296091,X,Y,0\n"), 0o644)
+	var ee *exitError
+	if _, err := runCLI("source", "import", "--data", data, "tax-roll", bad); !errors.As(err, &ee) || ee.code != 1 || !strings.Contains(ee.msg, "line 2") {
+		t.Fatalf("bad file: %v", err)
+	}
+	if _, err := runCLI("source", "import", "--data", data, "nu-exista", good); err == nil {
+		t.Fatal("unknown source accepted")
+	}
+	if _, err := runCLI("source", "import", "--data", data, "tax-roll"); !errors.As(err, &ee) || ee.code != 2 {
+		t.Fatalf("missing file argument: %v", err)
+	}
+}
