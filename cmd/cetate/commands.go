@@ -73,6 +73,7 @@ func cmdServe(ctx context.Context, args []string, _ io.Writer) error {
 	} else {
 		log.Warn("e-mail is off: set CETATE_SMTP_ADDR and CETATE_SMTP_FROM to send confirmations and links")
 	}
+	go a.Clerk.Run(ctx)
 	return server.Serve(ctx, a, cfg.Addr, server.Options{SecureCookies: cfg.SecureCookies(), BaseURL: cfg.BaseURL}, log, func(net.Addr) {})
 }
 

@@ -27,7 +27,9 @@ type App struct {
 	Calendar *calendar.Calendar
 	Registry *registry.Registry
 	Cases    *cases.Cases
-	finder   atomic.Pointer[clerk.Finder]
+	// Clerk is the virtual civil servant; serve runs it (Clerk.Run).
+	Clerk  *clerk.Worker
+	finder atomic.Pointer[clerk.Finder]
 }
 
 // Finder returns the service finder over the catalogue in force.
@@ -70,6 +72,10 @@ func Open(ctx context.Context, cfg config.Config) (*App, error) {
 	live := catalog.NewLive(cat)
 	a := &App{Config: cfg, DB: db, Catalog: live, Calendar: cal, Registry: reg, Cases: cases.New(db, live, cal, reg)}
 	if err := a.ReloadCatalog(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if a.Clerk, err = clerk.NewWorker(db, a.Cases, live, nil); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -5,6 +5,7 @@
 package cases
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"time"
@@ -103,6 +104,14 @@ type Cases struct {
 	registry *registry.Registry
 	now      func() time.Time
 	loc      *time.Location
+	// onFiled run inside each filing's transaction, after the case is stored: the
+	// virtual civil servant queues its job there, so no filed request is missed.
+	onFiled []func(ctx context.Context, tx *store.Tx, c *Case) error
+}
+
+// OnFiled adds a function run inside every filing's transaction. Call it before serving.
+func (cs *Cases) OnFiled(f func(ctx context.Context, tx *store.Tx, c *Case) error) {
+	cs.onFiled = append(cs.onFiled, f)
 }
 
 // New returns the case service.

@@ -120,6 +120,11 @@ func (cs *Cases) File(ctx context.Context, f Filing) (*Case, error) {
 		if err := addEvent(ctx, tx, c.ID, actor, "filed", "", Registered, "", map[string]any{"channel": channel}); err != nil {
 			return err
 		}
+		for _, hook := range cs.onFiled {
+			if err := hook(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		if f.Then != nil {
 			return f.Then(tx, c)
 		}

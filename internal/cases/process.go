@@ -70,7 +70,7 @@ func micro(t time.Time) int64 {
 
 // mayProcess reports whether u processes cases (workers, heads, admins).
 func mayProcess(u *identity.User) bool {
-	return u != nil && (u.Role == identity.Worker || u.Role == identity.Head || u.Role == identity.Admin)
+	return u != nil && (u.Role == identity.Worker || u.Role == identity.Head || u.Role == identity.Admin || u.Role == identity.System)
 }
 
 func (cs *Cases) notifyApplicant(ctx context.Context, tx *store.Tx, c *Case, kind string, params map[string]any) error {

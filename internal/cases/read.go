@@ -22,7 +22,7 @@ func scope(u *identity.User, next int) (string, []any) {
 	switch {
 	case u == nil:
 		return "1 = 0", nil
-	case u.Role == identity.Admin:
+	case u.Role == identity.Admin, u.Role == identity.System:
 		return "1 = 1", nil
 	case u.Role == identity.Citizen:
 		return fmt.Sprintf("applicant_id = $%d", next), []any{u.ID}

@@ -92,6 +92,8 @@ type Service struct {
 	// online; it defaults to true.
 	Enabled bool     `yaml:"enabled" json:"enabled"`
 	Fields  []*Field `yaml:"fields" json:"fields"`
+	// Rules are the virtual civil servant's rules for the service (rules.go).
+	Rules []*Rule `yaml:"rules" json:"rules,omitempty"`
 }
 
 // Extension is how far the legal term may be extended.

@@ -276,6 +276,9 @@ func (c *checker) checkService(s *Service) {
 		}
 		c.checkField(i, f)
 	}
+	for i, r := range s.Rules {
+		c.checkRule(i, r)
+	}
 }
 
 // calendarDaysAtMost returns the most calendar days term can last: its days

@@ -77,3 +77,12 @@ func NullID(id int64) any {
 	}
 	return id
 }
+
+// ForUpdateSkipLocked is the suffix that lets several replicas claim different rows
+// of a queue at once on PostgreSQL; SQLite has one writer and needs nothing.
+func (d Dialect) ForUpdateSkipLocked() string {
+	if d == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
