@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/cetate/cetate/internal/calendar"
 	"github.com/cetate/cetate/internal/catalog"
 	"github.com/cetate/cetate/internal/config"
+	"github.com/cetate/cetate/internal/documents"
 	"github.com/cetate/cetate/internal/identity"
 	"github.com/cetate/cetate/internal/notify"
 	"github.com/cetate/cetate/internal/registry"
@@ -305,5 +307,33 @@ func cmdSourceImport(ctx context.Context, args []string, stdout io.Writer) error
 		return &exitError{1, fmt.Sprintf("cetate source import %s: %s: %v (nothing was changed)", name, path, err)}
 	}
 	fmt.Fprintf(stdout, "%s: imported %d rows from %s\n", name, n, path)
+	return nil
+}
+
+// cmdKeysInit writes a self-signed development certificate for signing documents.
+// Production uses the institution's qualified certificate instead (CETATE_SIGNING_KEY).
+func cmdKeysInit(_ context.Context, args []string, stdout io.Writer) error {
+	var cfg config.Config
+	fs := newFlags("keys init")
+	cfg.DataFlags(fs)
+	name := fs.String("name", "", "certificate name (default: the institution's name, marked as development)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	inst, err := cfg.RegistryInstitution()
+	if err != nil {
+		return &exitError{2, "cetate keys init: " + err.Error()}
+	}
+	if *name == "" {
+		*name = inst.Name + " (dezvoltare)"
+	}
+	path := cfg.SigningKeyPath()
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	if err := documents.InitDevKeys(path, cfg.SigningPassword, *name); err != nil {
+		return &exitError{1, "cetate keys init: " + err.Error()}
+	}
+	fmt.Fprintf(stdout, "wrote a development signing certificate for %q to %s\n", *name, path)
 	return nil
 }

@@ -5,7 +5,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 
 	"github.com/cetate/cetate/internal/calendar"
@@ -13,6 +16,7 @@ import (
 	"github.com/cetate/cetate/internal/catalog"
 	"github.com/cetate/cetate/internal/clerk"
 	"github.com/cetate/cetate/internal/config"
+	"github.com/cetate/cetate/internal/documents"
 	"github.com/cetate/cetate/internal/registry"
 	"github.com/cetate/cetate/internal/store"
 )
@@ -79,8 +83,35 @@ func Open(ctx context.Context, cfg config.Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	signer, err := loadSigner(cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Clerk.Issuer = &clerk.Issuer{Signer: signer, BaseURL: cfg.BaseURL, Institution: inst.Name}
 	return a, nil
 }
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
+
+// loadSigner opens the institution's signing key. Without one configured, a
+// development key is made in the data folder on first use, so that Cetate runs
+// out of the box; a city sets CETATE_SIGNING_KEY to its qualified certificate.
+func loadSigner(cfg config.Config) (*documents.Signer, error) {
+	path := cfg.SigningKeyPath()
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && cfg.SigningKey == "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, err
+		}
+		inst, _ := cfg.RegistryInstitution()
+		if err := documents.InitDevKeys(path, cfg.SigningPassword, inst.Name+" (dezvoltare)"); err != nil {
+			return nil, fmt.Errorf("development signing key: %w", err)
+		}
+	}
+	s, err := documents.LoadSigner(path, cfg.SigningPassword)
+	if err != nil {
+		return nil, fmt.Errorf("signing key %s: %w", path, err)
+	}
+	return s, nil
+}

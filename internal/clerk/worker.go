@@ -59,6 +59,8 @@ type Worker struct {
 	programs map[string]*vm.Program // by rule id and version
 	wake     chan struct{}
 	now      func() time.Time
+	// Issuer signs the answers the worker decides; nil issues no document.
+	Issuer *Issuer
 }
 
 // NewWorker compiles every rule of the catalogue against Facts; a rule that does
@@ -194,12 +196,24 @@ func (w *Worker) process(ctx context.Context, caseID int64) error {
 		return err
 	}
 	svc, ok := w.catalog.Service(c.Service)
-	if !ok || len(svc.Rules) == 0 || c.Status != cases.Registered {
+	if !ok || len(svc.Rules) == 0 {
 		return nil // nothing to automate: people handle it
 	}
 	facts, err := w.facts(ctx, c)
 	if err != nil {
 		return err
+	}
+	if c.Status == cases.Decided {
+		// A retry after the decision was stored: issue the document if it is missing.
+		steps, err := Steps(ctx, w.db.Read(), c.ID)
+		if err != nil || len(steps) == 0 || steps[len(steps)-1].Outcome != catalog.RuleResolve {
+			return err
+		}
+		p, t := answerText(steps[len(steps)-1].Explanation.RO, facts.Tax)
+		return w.issue(ctx, c, p, t)
+	}
+	if c.Status != cases.Registered {
+		return nil
 	}
 	for _, r := range svc.Rules {
 		if !r.AppliesOn(c.RegisteredOn) {
@@ -263,13 +277,29 @@ func (w *Worker) act(ctx context.Context, c *cases.Case, r *catalog.Rule, facts 
 	switch r.Then {
 	case catalog.RuleResolve:
 		reason := r.Explain.RO + " " + debtSentence(facts.Tax)
-		_, err := w.cases.Decide(ctx, clerk, c.ID, cases.Approved, strings.TrimSpace(reason))
-		return err
+		decided, err := w.cases.Decide(ctx, clerk, c.ID, cases.Approved, strings.TrimSpace(reason))
+		if err != nil {
+			return err
+		}
+		p, t := answerText(r.Explain.RO, facts.Tax)
+		return w.issue(ctx, decided, p, t)
 	case catalog.RuleAsk:
 		_, err := w.cases.RequestInfo(ctx, clerk, c.ID, r.Explain.RO)
 		return err
 	}
 	return nil // escalate: the case waits in its department's queue, with the reason recorded
+}
+
+// answerText is the body of an automatic answer: the explanation and, for the tax
+// roll, the debts found.
+func answerText(explain string, t TaxFacts) ([]string, [][]string) {
+	p := []string{explain}
+	var table [][]string
+	if t.Found {
+		p = append(p, debtSentence(t))
+		table = [][]string{{"Contribuabil", "Obligații restante (lei)"}, {t.Name, strings.Replace(fmt.Sprintf("%.2f", t.DebtLei), ".", ",", 1)}}
+	}
+	return p, table
 }
 
 func debtSentence(t TaxFacts) string {

@@ -8,6 +8,7 @@ import (
 	"github.com/cetate/cetate/internal/app"
 	"github.com/cetate/cetate/internal/cases"
 	"github.com/cetate/cetate/internal/clerk"
+	"github.com/cetate/cetate/internal/documents"
 	"github.com/cetate/cetate/internal/identity"
 	"github.com/cetate/cetate/internal/registry"
 	"github.com/cetate/cetate/internal/sources"
@@ -75,6 +76,21 @@ func TestVirtualClerkResolvesTaxCertificates(t *testing.T) {
 		entries, _ := registry.ForCase(ctx, a.DB.Read(), c1.ID)
 		if len(entries) != 2 || entries[1].Direction != registry.Outgoing {
 			t.Fatalf("the automatic answer is not registered: %+v", entries)
+		}
+		// The answer is a signed PDF carrying the reply's number.
+		docs, err := documents.ForCase(ctx, a.DB.Read(), c1.ID)
+		if err != nil || len(docs) != 1 || docs[0].Number != entries[1].Number || docs[0].Code == "" {
+			t.Fatalf("issued documents: %+v %v", docs, err)
+		}
+		pdf, err := documents.PDF(ctx, a.DB.Read(), docs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := documents.Verify(pdf, a.Clerk.Issuer.Signer.Certificate()); err != nil {
+			t.Fatalf("the issued PDF does not verify: %v", err)
+		}
+		if docs3, _ := documents.ForCase(ctx, a.DB.Read(), c3.ID); len(docs3) != 0 {
+			t.Fatal("an escalated case got a document")
 		}
 		// Jobs are done; running again takes nothing.
 		if n, err := a.Clerk.RunOnce(ctx); err != nil || n != 0 {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -23,6 +24,18 @@ type Config struct {
 	ClosedDays  string // CETATE_CLOSED_DAYS: comma-separated YYYY-MM-DD days the institution is closed
 	MaxUploadMB int    // CETATE_MAX_UPLOAD_MB: largest request body with files
 	BaseURL     string // CETATE_BASE_URL: the public address, for links in e-mails
+	// SigningKey is the PKCS#12 file with the institution's signing key and
+	// certificate (CETATE_SIGNING_KEY, default DATA/signing.p12, made by `cetate keys
+	// init`); SigningPassword opens it (CETATE_SIGNING_PASSWORD).
+	SigningKey, SigningPassword string
+}
+
+// SigningKeyPath is where the signing key is: CETATE_SIGNING_KEY or DATA/signing.p12.
+func (c *Config) SigningKeyPath() string {
+	if c.SigningKey != "" {
+		return c.SigningKey
+	}
+	return filepath.Join(c.DataDir, "signing.p12")
 }
 
 func env(name, def string) string {
@@ -40,6 +53,8 @@ func (c *Config) DataFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Institution, "institution", env("CETATE_INSTITUTION", "cluj-napoca"), "registry numbering: cluj-napoca or timisoara (env CETATE_INSTITUTION)")
 	fs.StringVar(&c.CatalogDir, "catalog", env("CETATE_CATALOG_DIR", ""), "folder of service YAML files that add to or override the built-in catalogue (env CETATE_CATALOG_DIR)")
 	c.ClosedDays = env("CETATE_CLOSED_DAYS", "")
+	c.SigningKey = env("CETATE_SIGNING_KEY", "")
+	c.SigningPassword = env("CETATE_SIGNING_PASSWORD", "cetate-dev")
 	c.MaxUploadMB = 25
 	if v := env("CETATE_MAX_UPLOAD_MB", ""); v != "" {
 		fmt.Sscanf(v, "%d", &c.MaxUploadMB)

@@ -3,6 +3,8 @@ package testenv
 import (
 	"context"
 	"fmt"
+	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -14,7 +16,8 @@ import (
 // App returns a whole Cetate (Cluj-Napoca numbering) on a fresh database of kind k.
 func App(t testing.TB, k Kind) *app.App {
 	t.Helper()
-	cfg := config.Config{DatabaseURL: URL(t, k), Institution: "cluj-napoca", MaxUploadMB: 25}
+	cfg := config.Config{DatabaseURL: URL(t, k), DataDir: sharedKeyDir(t), Institution: "cluj-napoca", MaxUploadMB: 25,
+		SigningPassword: "cetate-test"}
 	a, err := app.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("open app on %s: %v", k, err)
@@ -54,4 +57,22 @@ func Token(t testing.TB, a *app.App, u *identity.User) string {
 		t.Fatal(err)
 	}
 	return tok
+}
+
+var (
+	keyDirOnce sync.Once
+	keyDir     string
+)
+
+// sharedKeyDir is a data folder whose development signing key is made once per test
+// binary (RSA key generation is slow) and removed at exit by the OS temp cleaner.
+func sharedKeyDir(t testing.TB) string {
+	keyDirOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "cetate-keys-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		keyDir = dir
+	})
+	return keyDir
 }
