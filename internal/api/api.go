@@ -59,6 +59,7 @@ func (a *API) Routes() []Route {
 		{"POST /api/v1/requests", user, a.fileRequest},
 		{"GET /api/v1/requests", citizen, a.listOwnRequests},
 		{"GET /api/v1/requests/{id}", user, a.getRequest},
+		{"GET /api/v1/requests/{id}/documents/{doc}", user, a.getDocument},
 		{"POST /api/v1/requests/{id}/respond", citizen, a.respond},
 		{"POST /api/v1/requests/{id}/withdraw", citizen, a.withdraw},
 		{"GET /api/v1/cases", staff, a.listCases},

@@ -233,7 +233,7 @@ func TestEveryRouteRefusesTheWrongUser(t *testing.T) {
 		ent, _ := registry.ForCase(t.Context(), a.DB.Read(), id)
 		for _, rt := range api.New(a, nil).Routes() {
 			method, pattern, _ := strings.Cut(rt.Pattern, " ")
-			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{code}", "petitie").Replace(pattern)
+			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{code}", "petitie", "{doc}", "1").Replace(pattern)
 			if strings.Contains(pattern, "/registry/entries/{id}") {
 				path = strings.Replace(pattern, "{id}", fmt.Sprint(ent[0].ID), 1)
 			}
@@ -398,9 +398,9 @@ func TestUploads(t *testing.T) {
 				t.Fatalf("upload: %d %v", st, r)
 			}
 			_, got := w.c.do("GET", fmt.Sprintf("/api/v1/requests/%.0f", r["id"]), w.citizen, nil)
-			docs, _ := got["documents"].([]any)
+			docs, _ := got["files"].([]any)
 			if len(docs) != 1 || docs[0].(map[string]any)["content_type"] != "application/pdf" || docs[0].(map[string]any)["name"] != "dovada.pdf" {
-				t.Fatalf("documents: %v", got["documents"])
+				t.Fatalf("files: %v", got["files"])
 			}
 		}
 		var blobs int

@@ -2,15 +2,20 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cetate/cetate/internal/audit"
 	"github.com/cetate/cetate/internal/calendar"
 	"github.com/cetate/cetate/internal/cases"
+	"github.com/cetate/cetate/internal/clerk"
+	"github.com/cetate/cetate/internal/documents"
+	"github.com/cetate/cetate/internal/i18n"
 	"github.com/cetate/cetate/internal/identity"
 	"github.com/cetate/cetate/internal/notify"
 	"github.com/cetate/cetate/internal/registry"
@@ -33,7 +38,9 @@ type requestJSON struct {
 	AssigneeID     int64             `json:"assignee_id,omitempty"`
 	Fields         map[string]string `json:"fields,omitempty"`
 	Timeline       []eventJSON       `json:"timeline,omitempty"`
-	Documents      []documentJSON    `json:"documents,omitempty"`
+	Files          []fileJSON        `json:"files,omitempty"`
+	Documents      []issuedJSON      `json:"documents,omitempty"`
+	Automation     []stepJSON        `json:"automation,omitempty"`
 	Registry       []entryJSON       `json:"registry,omitempty"`
 	Messages       []messageJSON     `json:"messages,omitempty"`
 	Views          []viewJSON        `json:"views,omitempty"`
@@ -49,7 +56,26 @@ type eventJSON struct {
 	Data   map[string]any `json:"data,omitempty"`
 }
 
-type documentJSON struct {
+// issuedJSON is an answer issued as a signed PDF.
+type issuedJSON struct {
+	Number    string `json:"number"`
+	Kind      string `json:"kind"`
+	IssuedAt  string `json:"issued_at"`
+	URL       string `json:"url"`
+	VerifyURL string `json:"verify_url"`
+	Revoked   bool   `json:"revoked"`
+}
+
+// stepJSON is a step of the virtual civil servant, with why.
+type stepJSON struct {
+	At          string `json:"at"`
+	Rule        string `json:"rule"`
+	Version     int    `json:"version"`
+	Outcome     string `json:"outcome"`
+	Explanation string `json:"explanation"`
+}
+
+type fileJSON struct {
 	Field       string `json:"field"`
 	Name        string `json:"name"`
 	Size        int64  `json:"size"`
@@ -99,9 +125,28 @@ func (a *API) detail(r *http.Request, c *cases.Case) (requestJSON, error) {
 	if err != nil {
 		return out, err
 	}
-	out.Documents = []documentJSON{}
+	out.Files = []fileJSON{}
 	for _, f := range files {
-		out.Documents = append(out.Documents, documentJSON{f.Field, f.Name, f.Size, f.ContentType, f.Hash})
+		out.Files = append(out.Files, fileJSON{f.Field, f.Name, f.Size, f.ContentType, f.Hash})
+	}
+	issued, err := documents.ForCase(ctx, q, c.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Documents = []issuedJSON{}
+	for _, d := range issued {
+		out.Documents = append(out.Documents, issuedJSON{Number: d.Number, Kind: d.Kind, IssuedAt: stamp(d.IssuedAt),
+			URL: a.baseURL(r) + fmt.Sprintf("/api/v1/requests/%d/documents/%d", c.ID, d.ID), VerifyURL: a.baseURL(r) + "/verify/" + d.Code,
+			Revoked: !d.RevokedAt.IsZero()})
+	}
+	steps, err := clerk.Steps(ctx, q, c.ID)
+	if err != nil {
+		return out, err
+	}
+	lang := i18n.Match(r.Header.Get("Accept-Language"))
+	out.Automation = []stepJSON{}
+	for _, st := range steps {
+		out.Automation = append(out.Automation, stepJSON{stamp(st.At), st.Rule, st.Version, st.Outcome, st.Explanation.In(lang)})
 	}
 	entries, err := registry.ForCase(ctx, q, c.ID)
 	if err != nil {
@@ -280,4 +325,51 @@ func (a *API) withdraw(w http.ResponseWriter, r *http.Request, u *identity.User)
 		return err
 	}
 	return writeJSON(w, http.StatusOK, a.summary(c))
+}
+
+func (a *API) baseURL(r *http.Request) string {
+	if a.app.Config.BaseURL != "" {
+		return strings.TrimRight(a.app.Config.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// getDocument serves an issued PDF to whoever may see the case (the applicant, or
+// staff of its department, whose read is audited by Cases.Get).
+func (a *API) getDocument(w http.ResponseWriter, r *http.Request, u *identity.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	docID, err := strconv.ParseInt(r.PathValue("doc"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	c, err := a.app.Cases.Get(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	list, err := documents.ForCase(r.Context(), a.app.DB.Read(), c.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range list {
+		if d.ID != docID {
+			continue
+		}
+		pdf, err := documents.PDF(r.Context(), a.app.DB.Read(), d)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="raspuns-%d.pdf"`, d.ID))
+		w.Header().Set("Cache-Control", "private, no-store")
+		_, err = w.Write(pdf)
+		return err
+	}
+	return errNotFound
 }
