@@ -83,6 +83,9 @@ func (wb *Web) routes() []route {
 		{"GET /parola-noua", public, wb.resetForm},
 		{"POST /parola-noua", public, wb.reset},
 		{"GET /accesibilitate", public, wb.accessibility},
+		{"GET /verify", public, wb.verifyForm},
+		{"GET /verify/{code}", public, wb.verifyCode},
+		{"POST /verify", public, wb.verifyUpload},
 
 		{"POST /servicii/{code}/cerere", citizen, wb.startDraft},
 		{"GET /ciorne", citizen, wb.drafts},
