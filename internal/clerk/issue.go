@@ -8,6 +8,7 @@ import (
 
 	"github.com/cetate/cetate/internal/cases"
 	"github.com/cetate/cetate/internal/documents"
+	"github.com/cetate/cetate/internal/notify"
 	"github.com/cetate/cetate/internal/registry"
 	"github.com/cetate/cetate/internal/store"
 )
@@ -70,5 +71,11 @@ func (w *Worker) issue(ctx context.Context, c *cases.Case, paragraphs []string, 
 	}
 	d := &documents.Issued{CaseID: c.ID, EntryID: reply.ID, Number: reply.Number, Code: code, Kind: title,
 		Holder: c.ApplicantName, Department: c.Department}
-	return w.db.Tx(ctx, func(tx *store.Tx) error { return documents.Save(ctx, tx, d, signed) })
+	return w.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := documents.Save(ctx, tx, d, signed); err != nil {
+			return err
+		}
+		return notify.Enqueue(ctx, tx, notify.Message{UserID: c.ApplicantID, Email: c.Fields["email"], CaseID: c.ID, Kind: "document.issued",
+			Params: map[string]any{"number": reply.Number, "service": c.Service, "service_name": title, "link": base + "/verify/" + code}})
+	})
 }

@@ -139,3 +139,13 @@ func TestRenderRefuses(t *testing.T) {
 		t.Errorf("reset with a NUL link: %v", err)
 	}
 }
+
+func TestRenderDocumentIssued(t *testing.T) {
+	for _, lang := range []string{"ro", "en", "hu"} {
+		subject, body, err := Render("document.issued", map[string]any{"number": "12/420/23.11.2026", "service_name": "Certificat de atestare fiscală",
+			"link": "https://portal.example.ro/verify/abc"}, lang)
+		if err != nil || !strings.Contains(subject, "12/420/23.11.2026") || !strings.Contains(body, "https://portal.example.ro/verify/abc") {
+			t.Errorf("%s: %q %q %v", lang, subject, body, err)
+		}
+	}
+}
