@@ -10,6 +10,8 @@ import (
 	"github.com/cetate/cetate/internal/audit"
 	"github.com/cetate/cetate/internal/cases"
 	"github.com/cetate/cetate/internal/catalog"
+	"github.com/cetate/cetate/internal/clerk"
+	"github.com/cetate/cetate/internal/documents"
 	"github.com/cetate/cetate/internal/notify"
 	"github.com/cetate/cetate/internal/registry"
 )
@@ -57,6 +59,8 @@ type caseView struct {
 	Entries     []registry.Entry
 	Messages    []notify.Pending
 	Access      []audit.Record
+	Automation  []clerk.Step // what the virtual civil servant did, and why
+	Issued      []*documents.Issued
 	Overdue     bool
 	New         bool
 	NextActor   string // a key: who acts next
@@ -102,6 +106,12 @@ func (wb *Web) caseView(r *http.Request, rq *request, c *cases.Case) (*caseView,
 		return nil, err
 	}
 	if v.Messages, err = notify.ForCase(ctx, q, c.ID); err != nil {
+		return nil, err
+	}
+	if v.Automation, err = clerk.Steps(ctx, q, c.ID); err != nil {
+		return nil, err
+	}
+	if v.Issued, err = documents.ForCase(ctx, q, c.ID); err != nil {
 		return nil, err
 	}
 	records, err := audit.ForCase(ctx, q, c.ID)
@@ -204,4 +214,38 @@ func (wb *Web) withdraw(w http.ResponseWriter, r *http.Request, rq *request) err
 		return err
 	}
 	return wb.redirect(w, r, fmt.Sprintf("/cereri/%d", id), "web.request.withdrawn")
+}
+
+// myDocument serves an answer issued for the citizen's own request.
+func (wb *Web) myDocument(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathInt(r, "id")
+	if err != nil {
+		return err
+	}
+	docID, err := pathInt(r, "doc")
+	if err != nil {
+		return err
+	}
+	c, err := wb.app.Cases.Get(r.Context(), rq.User, id)
+	if err != nil {
+		return err
+	}
+	list, err := documents.ForCase(r.Context(), wb.app.DB.Read(), c.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range list {
+		if d.ID == docID {
+			pdf, err := documents.PDF(r.Context(), wb.app.DB.Read(), d)
+			if err != nil {
+				return err
+			}
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="raspuns-%d.pdf"`, d.ID))
+			w.Header().Set("Cache-Control", "private, no-store")
+			_, err = w.Write(pdf)
+			return err
+		}
+	}
+	return errNotFound
 }

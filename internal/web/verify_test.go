@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -73,6 +75,31 @@ func TestVerifyDocuments(t *testing.T) {
 	b.get("/verify")
 	if st, _ := b.postMultipart("/verify", nil, "file", "x.pdf", []byte("%PDF-1.4 garbage")); st != 200 {
 		t.Fatalf("garbage PDF: %d", st)
+	}
+
+	// The applicant sees why it was decided automatically and downloads the answer.
+	owner := newBrowser(t, base)
+	owner.get("/autentificare")
+	owner.post("/autentificare", url.Values{"email": {"maria@example.ro"}, "password": {"Parola-Lunga-2026!"}})
+	st, body = owner.get(fmt.Sprintf("/cereri/%d", d.CaseID))
+	docURL := fmt.Sprintf("/cereri/%d/documente/%d", d.CaseID, d.ID)
+	if st != 200 || !strings.Contains(body, docURL) || !strings.Contains(body, "certificat-fiscal/rol-fiscal") {
+		t.Fatalf("request page: %d", st)
+	}
+	resp, err := owner.c.Get(base + docURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("download: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	stranger := newBrowser(t, base)
+	u := testenv.User(t, a, identity.Citizen, "")
+	stranger.get("/autentificare")
+	stranger.post("/autentificare", url.Values{"email": {u.Email}, "password": {"Parola-Lunga-2026!"}})
+	if st, _ := stranger.get(docURL); st != 404 {
+		t.Fatalf("another citizen downloads the answer: %d", st)
 	}
 }
 

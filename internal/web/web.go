@@ -96,6 +96,7 @@ func (wb *Web) routes() []route {
 		{"POST /ciorne/{id}/stergere", citizen, wb.deleteDraft},
 		{"GET /cereri", citizen, wb.myRequests},
 		{"GET /cereri/{id}", citizen, wb.myRequest},
+		{"GET /cereri/{id}/documente/{doc}", citizen, wb.myDocument},
 		{"POST /cereri/{id}/raspuns", citizen, wb.answer},
 		{"POST /cereri/{id}/retragere", citizen, wb.withdraw},
 	}
