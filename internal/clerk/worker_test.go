@@ -15,7 +15,7 @@ import (
 	"github.com/cetate/cetate/internal/testenv"
 )
 
-func citizenWithCNP(t *testing.T, a *app.App, cnp string) *identity.User {
+func citizenWithCNP(t testing.TB, a *app.App, cnp string) *identity.User {
 	u, err := identity.CreateUser(context.Background(), a.DB, identity.NewUser{Email: cnp + "@example.ro", Password: "Parola-Lunga-2026!",
 		Role: identity.Citizen, Name: "Ion Popescu", CNP: cnp, EmailVerified: true}, 0)
 	if err != nil {
