@@ -282,3 +282,27 @@ func (cs *Cases) Withdraw(ctx context.Context, u *identity.User, id int64, reaso
 		return strings.TrimSpace(reason), nil, nil
 	})
 }
+
+// Reopen takes a decided case back into processing, for a person who reverses a
+// decision (an automated one, or their own on review). The decision is kept in the
+// timeline; the reason is required and the applicant is told.
+func (cs *Cases) Reopen(ctx context.Context, u *identity.User, id int64, reason string) (*Case, error) {
+	if u == nil || (u.Role != identity.Head && u.Role != identity.Worker && u.Role != identity.Admin) {
+		return nil, ErrNotAllowed
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, ErrReasonRequired
+	}
+	return cs.change(ctx, u, id, "reopened", func(tx *store.Tx, c *Case) (string, map[string]any, error) {
+		if c.Status != Decided {
+			return "", nil, ErrInvalidTransition
+		}
+		previous := string(c.Outcome)
+		c.Status, c.Outcome, c.DecisionReason, c.DecidedAt = InProgress, "", "", time.Time{}
+		if c.AssigneeID == 0 && u.Role != identity.Admin {
+			c.AssigneeID = u.ID
+		}
+		return reason, map[string]any{"previous_outcome": previous}, cs.notifyApplicant(ctx, tx, c, "case.reopened", map[string]any{"reason": reason})
+	})
+}

@@ -326,17 +326,22 @@ func (w *Worker) record(ctx context.Context, caseID int64, r *catalog.Rule, fact
 
 // Step is one automated step of a case, for the citizen and the case worker.
 type Step struct {
+	ID          int64
 	At          time.Time
 	Rule        string
 	Version     int
 	Outcome     string
 	Explanation catalog.Text
 	Inputs      json.RawMessage
+	ReviewedBy  int64
+	ReviewedAt  time.Time
+	ReviewNote  string
 }
 
 // Steps returns the automated steps of a case, oldest first.
 func Steps(ctx context.Context, q store.Querier, caseID int64) ([]Step, error) {
-	rows, err := q.QueryContext(ctx, `SELECT at, rule, version, outcome, explanation, inputs FROM clerk_steps WHERE case_id = $1 ORDER BY id`, caseID)
+	rows, err := q.QueryContext(ctx, `SELECT id, at, rule, version, outcome, explanation, inputs, COALESCE(reviewed_by, 0), reviewed_at, review_note
+		FROM clerk_steps WHERE case_id = $1 ORDER BY id`, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -344,10 +349,13 @@ func Steps(ctx context.Context, q store.Querier, caseID int64) ([]Step, error) {
 	var out []Step
 	for rows.Next() {
 		var s Step
-		var at int64
+		var at, reviewedAt int64
 		var expl, inputs string
-		if err := rows.Scan(&at, &s.Rule, &s.Version, &s.Outcome, &expl, &inputs); err != nil {
+		if err := rows.Scan(&s.ID, &at, &s.Rule, &s.Version, &s.Outcome, &expl, &inputs, &s.ReviewedBy, &reviewedAt, &s.ReviewNote); err != nil {
 			return nil, err
+		}
+		if reviewedAt != 0 {
+			s.ReviewedAt = time.UnixMicro(reviewedAt).UTC()
 		}
 		s.At, s.Inputs = time.UnixMicro(at).UTC(), json.RawMessage(inputs)
 		json.Unmarshal([]byte(expl), &s.Explanation)

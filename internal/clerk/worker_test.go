@@ -2,6 +2,7 @@ package clerk_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -101,6 +102,59 @@ func TestVirtualClerkResolvesTaxCertificates(t *testing.T) {
 		a.Clerk.RunOnce(ctx)
 		if steps, _ := clerk.Steps(ctx, a.DB.Read(), p.ID); len(steps) != 0 {
 			t.Fatalf("a petition got automated steps: %+v", steps)
+		}
+	})
+}
+
+// A person reviews an automated decision and reverses it: the case goes back to
+// processing, the issued document is revoked, and both are recorded.
+func TestReviewAndReverseAnAutomatedDecision(t *testing.T) {
+	testenv.EachApp(t, func(t *testing.T, a *app.App) {
+		ctx := context.Background()
+		sources.Import(ctx, a.DB, "tax-roll", strings.NewReader("identifier,name,address,debt_lei\n1920822296090,Ion Popescu,Str. Horea 12,0\n"))
+		u := citizenWithCNP(t, a, "1920822296090")
+		c, err := a.Cases.File(ctx, fiscal(u, "1920822296090"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Clerk.RunOnce(ctx)
+		steps, _ := clerk.Steps(ctx, a.DB.Read(), c.ID)
+		if len(steps) != 1 {
+			t.Fatalf("steps: %+v", steps)
+		}
+		head := testenv.User(t, a, identity.Head, c.Department)
+		stranger := testenv.User(t, a, identity.Head, "urbanism")
+		if err := a.Clerk.Review(ctx, stranger, c.ID, steps[0].ID, true, "Greșit."); err == nil {
+			t.Fatal("staff of another department reviewed the step")
+		}
+		if err := a.Clerk.Review(ctx, head, c.ID, steps[0].ID, true, " "); !errors.Is(err, cases.ErrReasonRequired) {
+			t.Fatalf("review without a note: %v", err)
+		}
+		if err := a.Clerk.Review(ctx, head, c.ID, steps[0].ID, true, "Contribuabilul are o amendă neînregistrată încă în rol."); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := a.Cases.Get(ctx, head, c.ID)
+		if got.Status != cases.InProgress || got.Outcome != "" {
+			t.Fatalf("after reversal: %+v", got)
+		}
+		docs, _ := documents.ForCase(ctx, a.DB.Read(), c.ID)
+		if len(docs) != 1 || docs[0].RevokedAt.IsZero() {
+			t.Fatalf("the document was not revoked: %+v", docs)
+		}
+		steps, _ = clerk.Steps(ctx, a.DB.Read(), c.ID)
+		if steps[0].ReviewedBy != head.ID || steps[0].ReviewNote == "" {
+			t.Fatalf("the review is not recorded: %+v", steps[0])
+		}
+		if err := a.Clerk.Review(ctx, head, c.ID, steps[0].ID, false, "din nou"); !errors.Is(err, clerk.ErrAlreadyReviewed) {
+			t.Fatalf("second review: %v", err)
+		}
+		events, _ := cases.Timeline(ctx, a.DB.Read(), c.ID)
+		if events[len(events)-1].Kind != "reopened" {
+			t.Fatalf("timeline: %+v", events[len(events)-1])
+		}
+		// The person decides again; the job does not touch the case any more.
+		if _, err := a.Cases.Decide(ctx, head, c.ID, cases.Rejected, "Există o amendă de 200 lei."); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -112,3 +112,11 @@ func Initials(name string) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// RevokeForCase revokes, inside tx, every valid document of a case: the
+// verification page then shows them as revoked.
+func RevokeForCase(ctx context.Context, tx *store.Tx, caseID int64, reason string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE issued_documents SET revoked_at = $1, revoke_reason = $2 WHERE case_id = $3 AND revoked_at = 0`,
+		time.Now().UnixMicro(), reason, caseID)
+	return store.Map(err)
+}
