@@ -24,6 +24,7 @@ func (wb *Web) adminRoutes() []route {
 		{"GET /admin/cazuri/{id}", staff, wb.adminCase},
 		{"GET /admin/cazuri/{id}/fisiere/{file}", staff, wb.adminCaseFile},
 		{"POST /admin/cazuri/{id}/repartizare", staff, wb.adminAssign},
+		{"POST /admin/cazuri/{id}/automat/{step}", staff, wb.adminReview},
 		{"POST /admin/cazuri/{id}/informatii", staff, wb.adminRequestInfo},
 		{"POST /admin/cazuri/{id}/prelungire", staff, wb.adminExtend},
 		{"POST /admin/cazuri/{id}/solutionare", staff, wb.adminDecide},

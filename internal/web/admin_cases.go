@@ -13,6 +13,7 @@ import (
 
 	"github.com/cetate/cetate/internal/calendar"
 	"github.com/cetate/cetate/internal/cases"
+	"github.com/cetate/cetate/internal/clerk"
 	"github.com/cetate/cetate/internal/i18n"
 	"github.com/cetate/cetate/internal/identity"
 	"github.com/cetate/cetate/internal/registry"
@@ -466,4 +467,25 @@ func (wb *Web) adminClose(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	_, err = wb.app.Cases.Close(r.Context(), rq.User, id, reason)
 	return wb.caseAction(w, r, rq, id, err, form, "close", "admin.case.closed")
+}
+
+// adminReview records a person's review of an automated step, and reverses the
+// automated decision when asked.
+func (wb *Web) adminReview(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathInt(r, "id")
+	if err != nil {
+		return err
+	}
+	step, err := pathInt(r, "step")
+	if err != nil {
+		return err
+	}
+	err = wb.app.Clerk.Review(r.Context(), rq.User, id, step, r.FormValue("reverse") != "", r.FormValue("note"))
+	switch {
+	case errors.Is(err, cases.ErrReasonRequired):
+		return wb.renderAdminCase(w, r, rq, id, http.StatusUnprocessableEntity, nil, fieldErr(rq, fmt.Sprintf("review-%d", step), "admin.error.review_reason"))
+	case errors.Is(err, clerk.ErrAlreadyReviewed), errors.Is(err, cases.ErrInvalidTransition):
+		return wb.renderAdminCase(w, r, rq, id, http.StatusConflict, nil, fieldErr(rq, fmt.Sprintf("review-%d", step), "admin.error.transition"))
+	}
+	return wb.caseAction(w, r, rq, id, err, nil, "review", "admin.automation.done")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -120,4 +121,35 @@ func TestVerifyPageIsAccessible(t *testing.T) {
 	}
 	p.Go(base + "/verify/" + d.Code)
 	p.Screenshot("verify")
+}
+
+// The head of the department reviews the automated decision on the case page and
+// reverses it; the verification page then shows the document as revoked.
+func TestStaffReviewsAutomatedDecision(t *testing.T) {
+	a := testenv.App(t, testenv.SQLite)
+	base := start(t, a)
+	d, _ := issuedDocument(t, a)
+	head := testenv.User(t, a, identity.Head, "taxe-locale")
+	b := staffSignIn(t, base, head)
+	st, body := b.get(fmt.Sprintf("/admin/cazuri/%d", d.CaseID))
+	if st != 200 || !strings.Contains(body, "certificat-fiscal/rol-fiscal") {
+		t.Fatalf("case page: %d", st)
+	}
+	steps := regexp.MustCompile(`action="(/admin/cazuri/\d+/automat/\d+)"`).FindStringSubmatch(body)
+	if steps == nil {
+		t.Fatal("no review form")
+	}
+	if st, body := b.post(steps[1], url.Values{"note": {""}, "reverse": {"1"}}); st != 422 || !strings.Contains(body, "error-summary") {
+		t.Fatalf("review without a note: %d", st)
+	}
+	if st, _ := b.post(steps[1], url.Values{"note": {"Amendă neînregistrată în rol."}, "reverse": {"1"}}); st != 200 {
+		t.Fatalf("reverse: %d", st)
+	}
+	c, _ := a.Cases.Get(context.Background(), head, d.CaseID)
+	if c.Status != cases.InProgress {
+		t.Fatalf("status after reversal: %s", c.Status)
+	}
+	if _, body := newBrowser(t, base).get("/verify/" + d.Code); !strings.Contains(body, "tag-overdue") {
+		t.Fatal("the verification page does not show the document revoked")
+	}
 }
