@@ -121,6 +121,18 @@ func TestVerifyPageIsAccessible(t *testing.T) {
 	}
 	p.Go(base + "/verify/" + d.Code)
 	p.Screenshot("verify")
+
+	// The staff case page with the virtual civil servant's step and its review form.
+	head := testenv.User(t, a, identity.Head, "taxe-locale")
+	sb := testenv.NewBrowser(t)
+	browserSignIn(t, sb, base, head)
+	sp := sb.Page(t)
+	sp.Go(fmt.Sprintf("%s/admin/cazuri/%d", base, d.CaseID))
+	if !strings.Contains(sp.HTML(), "/automat/") {
+		t.Fatal("no review form on the case page")
+	}
+	sp.CheckAxe()
+	sp.Screenshot("case-with-automation")
 }
 
 // The head of the department reviews the automated decision on the case page and
