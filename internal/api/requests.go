@@ -353,23 +353,17 @@ func (a *API) getDocument(w http.ResponseWriter, r *http.Request, u *identity.Us
 	if err != nil {
 		return err
 	}
-	list, err := documents.ForCase(r.Context(), a.app.DB.Read(), c.ID)
+	d, err := documents.OfCase(r.Context(), a.app.DB.Read(), c.ID, docID)
 	if err != nil {
 		return err
 	}
-	for _, d := range list {
-		if d.ID != docID {
-			continue
-		}
-		pdf, err := documents.PDF(r.Context(), a.app.DB.Read(), d)
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "application/pdf")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="raspuns-%d.pdf"`, d.ID))
-		w.Header().Set("Cache-Control", "private, no-store")
-		_, err = w.Write(pdf)
+	pdf, err := documents.PDF(r.Context(), a.app.DB.Read(), d)
+	if err != nil {
 		return err
 	}
-	return errNotFound
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="raspuns-%d.pdf"`, d.ID))
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err = w.Write(pdf)
+	return err
 }

@@ -120,3 +120,9 @@ func RevokeForCase(ctx context.Context, tx *store.Tx, caseID int64, reason strin
 		time.Now().UnixMicro(), reason, caseID)
 	return store.Map(err)
 }
+
+// OfCase returns document docID if it was issued for caseID, or store.ErrNotFound:
+// callers check the case is the reader's first, then ask for its document.
+func OfCase(ctx context.Context, q store.Querier, caseID, docID int64) (*Issued, error) {
+	return scanIssued(q.QueryRowContext(ctx, `SELECT `+issuedColumns+` FROM issued_documents WHERE id = $1 AND case_id = $2`, docID, caseID))
+}

@@ -230,22 +230,17 @@ func (wb *Web) myDocument(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	list, err := documents.ForCase(r.Context(), wb.app.DB.Read(), c.ID)
+	d, err := documents.OfCase(r.Context(), wb.app.DB.Read(), c.ID, docID)
 	if err != nil {
 		return err
 	}
-	for _, d := range list {
-		if d.ID == docID {
-			pdf, err := documents.PDF(r.Context(), wb.app.DB.Read(), d)
-			if err != nil {
-				return err
-			}
-			w.Header().Set("Content-Type", "application/pdf")
-			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="raspuns-%d.pdf"`, d.ID))
-			w.Header().Set("Cache-Control", "private, no-store")
-			_, err = w.Write(pdf)
-			return err
-		}
+	pdf, err := documents.PDF(r.Context(), wb.app.DB.Read(), d)
+	if err != nil {
+		return err
 	}
-	return errNotFound
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="raspuns-%d.pdf"`, d.ID))
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err = w.Write(pdf)
+	return err
 }
