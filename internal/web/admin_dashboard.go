@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/cetate/cetate/internal/cases"
+	"github.com/cetate/cetate/internal/clerk"
 	"github.com/cetate/cetate/internal/identity"
 )
 
@@ -21,6 +22,12 @@ type dashboardData struct {
 	WindowDays  int
 	SoonDays    int
 	Median      string // overall, in days, one decimal
+	Automation  []automationRow
+}
+
+type automationRow struct {
+	clerk.ServiceAutomation
+	Name string
 }
 
 type dashboardRow struct {
@@ -69,5 +76,12 @@ func (wb *Web) adminDashboard(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	less := lessIn(rq.Lang)
 	sort.SliceStable(d.Rows, func(i, j int) bool { return less(d.Rows[i].Name, d.Rows[j].Name) })
+	stats, err := clerk.Stats(r.Context(), wb.app.DB.Read(), dash.Department)
+	if err != nil {
+		return err
+	}
+	for _, s := range stats {
+		d.Automation = append(d.Automation, automationRow{ServiceAutomation: s, Name: wb.serviceName(s.Service, rq.Lang)})
+	}
 	return wb.render(w, r, rq, "admin_dashboard", "admin.dashboard.title", d)
 }

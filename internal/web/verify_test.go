@@ -165,3 +165,16 @@ func TestStaffReviewsAutomatedDecision(t *testing.T) {
 		t.Fatal("the verification page does not show the document revoked")
 	}
 }
+
+// The dashboard counts what the virtual civil servant resolved, per service.
+func TestDashboardShowsAutomation(t *testing.T) {
+	a := testenv.App(t, testenv.SQLite)
+	base := start(t, a)
+	issuedDocument(t, a)
+	head := testenv.User(t, a, identity.Head, "taxe-locale")
+	b := staffSignIn(t, base, head)
+	st, body := b.get("/admin/tablou")
+	if st != 200 || !strings.Contains(body, `id="automation"`) || !regexp.MustCompile(`Certificat de atestare fiscală</th><td class="num">1</td>`).MatchString(body) {
+		t.Fatalf("dashboard: %d", st)
+	}
+}
