@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -39,6 +41,19 @@ func TestSafeNext(t *testing.T) {
 	for in, want := range map[string]string{"/cereri": "/cereri", "//evil.example": "", "https://evil.example": "", "/\\evil": "", "": ""} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestReturnTo(t *testing.T) {
+	get := httptest.NewRequest("GET", "/cereri/7?x=1", nil)
+	post := httptest.NewRequest("POST", "/ciorne/3/pas/2", nil)
+	post.Header.Set("Referer", "http://"+post.Host+"/ciorne/3/pas/2")
+	foreign := httptest.NewRequest("POST", "/ciorne/3/pas/2", nil)
+	foreign.Header.Set("Referer", "https://evil.example/x")
+	for r, want := range map[*http.Request]string{get: "/cereri/7?x=1", post: "/ciorne/3/pas/2", foreign: "/"} {
+		if got := returnTo(r); got != want {
+			t.Errorf("%s %s: %q, want %q", r.Method, r.URL, got, want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -191,7 +192,7 @@ func (wb *Web) allowed(a access, rq *request) error {
 func (wb *Web) fail(w http.ResponseWriter, r *http.Request, rq *request, err error) {
 	switch {
 	case errors.Is(err, errSignIn):
-		http.Redirect(w, r, "/autentificare?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, "/autentificare?next="+urlQueryEscape(returnTo(r)), http.StatusSeeOther)
 		return
 	case errors.Is(err, errNotFound), errors.Is(err, store.ErrNotFound):
 		w.WriteHeader(http.StatusNotFound)
@@ -244,3 +245,16 @@ func clientIP(r *http.Request) string {
 }
 
 func (rq *request) String() string { return fmt.Sprintf("lang=%s", rq.Lang) }
+
+// returnTo is where to come back after signing in: the page itself for a GET; for a
+// form sent when the session had ended, the page the form was on (a POST cannot be
+// replayed by a redirect), if it is on this site.
+func returnTo(r *http.Request) string {
+	if r.Method == http.MethodGet {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && safeNext(ref.RequestURI()) != "" {
+		return ref.RequestURI()
+	}
+	return "/"
+}
