@@ -107,11 +107,20 @@ type Cases struct {
 	// onFiled run inside each filing's transaction, after the case is stored: the
 	// virtual civil servant queues its job there, so no filed request is missed.
 	onFiled []func(ctx context.Context, tx *store.Tx, c *Case) error
+	// onAnswered run inside the transaction that records the applicant's answer to a
+	// request for information, so the virtual civil servant looks at the case again.
+	onAnswered []func(ctx context.Context, tx *store.Tx, c *Case) error
 }
 
 // OnFiled adds a function run inside every filing's transaction. Call it before serving.
 func (cs *Cases) OnFiled(f func(ctx context.Context, tx *store.Tx, c *Case) error) {
 	cs.onFiled = append(cs.onFiled, f)
+}
+
+// OnAnswered adds a function run inside the transaction of every answer to a
+// request for information. Call it before serving.
+func (cs *Cases) OnAnswered(f func(ctx context.Context, tx *store.Tx, c *Case) error) {
+	cs.onAnswered = append(cs.onAnswered, f)
 }
 
 // New returns the case service.

@@ -169,6 +169,11 @@ func (cs *Cases) Respond(ctx context.Context, u *identity.User, id int64, messag
 				return "", nil, err
 			}
 		}
+		for _, hook := range cs.onAnswered {
+			if err := hook(ctx, tx, c); err != nil {
+				return "", nil, err
+			}
+		}
 		return message, map[string]any{"paused_days": paused, "files": len(files)}, nil
 	})
 }

@@ -94,6 +94,9 @@ type Service struct {
 	Fields  []*Field `yaml:"fields" json:"fields"`
 	// Rules are the virtual civil servant's rules for the service (rules.go).
 	Rules []*Rule `yaml:"rules" json:"rules,omitempty"`
+	// Sources name the registers the rules read (e.g. tax-roll); the virtual civil
+	// servant gathers their facts for each request.
+	Sources []string `yaml:"sources" json:"sources,omitempty"`
 }
 
 // Extension is how far the legal term may be extended.

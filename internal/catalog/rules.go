@@ -36,6 +36,16 @@ const (
 	RuleAsk      = "ask"
 )
 
+// Rule returns the service's rule of that id and version, or nil.
+func (s *Service) Rule(id string, version int) *Rule {
+	for _, r := range s.Rules {
+		if r.ID == id && r.Version == version {
+			return r
+		}
+	}
+	return nil
+}
+
 // AppliesOn reports whether the rule is in force on a registration date.
 func (r *Rule) AppliesOn(day time.Time) bool {
 	from, err := calendar.ParseDate(r.ValidFrom)

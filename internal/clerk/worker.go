@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -23,29 +22,8 @@ import (
 	"github.com/cetate/cetate/internal/cases"
 	"github.com/cetate/cetate/internal/catalog"
 	"github.com/cetate/cetate/internal/identity"
-	"github.com/cetate/cetate/internal/sources"
 	"github.com/cetate/cetate/internal/store"
 )
-
-// Facts are what rules may read. Field names in rules are the expr tags.
-type Facts struct {
-	Applicant ApplicantFacts    `expr:"applicant" json:"applicant"`
-	Fields    map[string]string `expr:"fields" json:"fields"`
-	Tax       TaxFacts          `expr:"tax" json:"tax"`
-}
-
-// ApplicantFacts describe the account that filed the request.
-type ApplicantFacts struct {
-	CNPVerified bool   `expr:"cnp_verified" json:"cnp_verified"`
-	CNP         string `expr:"cnp" json:"cnp"`
-}
-
-// TaxFacts come from the local tax roll, for the CNP or CUI in the form.
-type TaxFacts struct {
-	Found   bool    `expr:"found" json:"found"`
-	DebtLei float64 `expr:"debt_lei" json:"debt_lei"`
-	Name    string  `expr:"name" json:"name,omitempty"`
-}
 
 // MaxAttempts bounds the retries of one job.
 const MaxAttempts = 8
@@ -71,6 +49,11 @@ func NewWorker(db *store.DB, cs *cases.Cases, cat *catalog.Live, log *slog.Logge
 	}
 	w := &Worker{db: db, cases: cs, catalog: cat, log: log, programs: map[string]*vm.Program{}, wake: make(chan struct{}, 1), now: time.Now}
 	for _, s := range cat.Base().Services() {
+		for _, name := range s.Sources {
+			if _, ok := gatherers[name]; !ok {
+				return nil, fmt.Errorf("service %s reads unknown source %q", s.Code, name)
+			}
+		}
 		for _, r := range s.Rules {
 			prog, err := expr.Compile(r.When, expr.Env(Facts{}), expr.AsBool())
 			if err != nil {
@@ -80,15 +63,18 @@ func NewWorker(db *store.DB, cs *cases.Cases, cat *catalog.Live, log *slog.Logge
 		}
 	}
 	cs.OnFiled(w.enqueue)
+	cs.OnAnswered(w.enqueue)
 	return w, nil
 }
 
 func ruleKey(r *catalog.Rule) string { return fmt.Sprintf("%s@%d", r.ID, r.Version) }
 
-// enqueue queues a job for a filed case, inside the filing's transaction.
+// enqueue queues a job for a case, inside the transaction that filed it or recorded
+// the applicant's answer.
 func (w *Worker) enqueue(ctx context.Context, tx *store.Tx, c *cases.Case) error {
 	now := time.Now().UnixMicro()
-	_, err := tx.ExecContext(ctx, `INSERT INTO clerk_jobs (case_id, next_at, created_at, updated_at) VALUES ($1, $2, $2, $2)`, c.ID, now)
+	_, err := tx.ExecContext(ctx, `INSERT INTO clerk_jobs (case_id, next_at, created_at, updated_at) VALUES ($1, $2, $2, $2)
+		ON CONFLICT (case_id) DO UPDATE SET state = 'pending', attempts = 0, next_at = excluded.next_at, last_error = '', updated_at = excluded.updated_at`, c.ID, now)
 	if err != nil {
 		return store.Map(err)
 	}
@@ -199,21 +185,39 @@ func (w *Worker) process(ctx context.Context, caseID int64) error {
 	if !ok || len(svc.Rules) == 0 {
 		return nil // nothing to automate: people handle it
 	}
-	facts, err := w.facts(ctx, c)
+	steps, err := Steps(ctx, w.db.Read(), c.ID)
 	if err != nil {
 		return err
 	}
-	if c.Status == cases.Decided {
+	var last *Step
+	if len(steps) > 0 {
+		last = &steps[len(steps)-1]
+	}
+	switch {
+	case c.Status == cases.Decided && last != nil && last.Outcome == catalog.RuleResolve && last.ReviewedAt.IsZero():
 		// A retry after the decision was stored: issue the document if it is missing.
-		steps, err := Steps(ctx, w.db.Read(), c.ID)
-		if err != nil || len(steps) == 0 || steps[len(steps)-1].Outcome != catalog.RuleResolve {
+		r := svc.Rule(last.Rule, last.Version)
+		if r == nil {
+			return nil
+		}
+		facts, err := w.facts(ctx, c, svc)
+		if err != nil {
 			return err
 		}
-		p, t := answerText(steps[len(steps)-1].Explanation.RO, facts.Tax)
-		return w.issue(ctx, c, p, t)
+		a, err := w.answer(ctx, c, svc, &facts, r)
+		if err != nil {
+			return err
+		}
+		return w.issue(ctx, c, a.Paragraphs, a.Table)
+	case c.Status == cases.Registered:
+	case c.Status == cases.InProgress && c.AssigneeID == 0 && last != nil && last.Outcome == catalog.RuleAsk:
+		// The applicant answered what the virtual civil servant asked: look again.
+	default:
+		return nil // a person has the case
 	}
-	if c.Status != cases.Registered {
-		return nil
+	facts, err := w.facts(ctx, c, svc)
+	if err != nil {
+		return err
 	}
 	for _, r := range svc.Rules {
 		if !r.AppliesOn(c.RegisteredOn) {
@@ -230,86 +234,75 @@ func (w *Worker) process(ctx context.Context, caseID int64) error {
 		if holds, _ := out.(bool); !holds {
 			continue
 		}
-		return w.act(ctx, c, r, facts)
+		return w.act(ctx, c, svc, r, facts)
 	}
-	return w.record(ctx, c.ID, &catalog.Rule{ID: "general/fara-regula", Version: 1, Then: catalog.RuleEscalate,
-		Explain: catalog.Text{RO: "Nicio regulă automată nu se aplică acestei cereri; o soluționează un funcționar.",
-			EN: "No automatic rule applies to this request; a civil servant handles it.",
-			HU: "Erre a kérelemre nem vonatkozik automatikus szabály; egy ügyintéző intézi."}}, facts, catalog.RuleEscalate)
+	return w.record(ctx, c.ID, noRule, facts, catalog.RuleEscalate)
 }
 
-func (w *Worker) facts(ctx context.Context, c *cases.Case) (Facts, error) {
-	f := Facts{Fields: c.Fields}
-	if f.Fields == nil {
-		f.Fields = map[string]string{}
-	}
-	if c.ApplicantID != 0 {
-		u, err := identity.UserByID(ctx, w.db.Read(), c.ApplicantID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return f, err
-		}
-		if u != nil {
-			f.Applicant = ApplicantFacts{CNPVerified: u.CNPVerified, CNP: u.CNP}
-		}
-	}
-	id := c.Fields["cnp"]
-	if id == "" {
-		id = c.Fields["cui"]
-	}
-	if id != "" {
-		rec, err := sources.TaxRecordFor(ctx, w.db.Read(), id)
-		switch {
-		case err == nil:
-			f.Tax = TaxFacts{Found: true, DebtLei: float64(rec.DebtBani) / 100, Name: rec.Name}
-		case !errors.Is(err, store.ErrNotFound):
-			return f, err
-		}
-	}
-	return f, nil
-}
+// noRule is recorded when no rule of the service holds: people decide.
+var noRule = &catalog.Rule{ID: "general/fara-regula", Version: 1, Then: catalog.RuleEscalate,
+	Explain: catalog.Text{RO: "Nicio regulă automată nu se aplică acestei cereri; o soluționează un funcționar.",
+		EN: "No automatic rule applies to this request; a civil servant handles it.",
+		HU: "Erre a kérelemre nem vonatkozik automatikus szabály; egy ügyintéző intézi."}}
+
+// askedTwice is recorded instead of asking the applicant a second time.
+var askedTwice = &catalog.Rule{ID: "general/a-doua-cerere", Version: 1, Then: catalog.RuleEscalate,
+	Explain: catalog.Text{RO: "Am cerut deja o dată completarea cererii, iar răspunsul nu a lămurit-o; un funcționar o preia.",
+		EN: "We already asked once for the request to be completed and the answer did not settle it; a civil servant takes it over.",
+		HU: "Egyszer már kértük a kérelem kiegészítését, és a válasz nem tisztázta; egy ügyintéző veszi át."}}
 
 // act records the step and does what the rule says.
-func (w *Worker) act(ctx context.Context, c *cases.Case, r *catalog.Rule, facts Facts) error {
-	if err := w.record(ctx, c.ID, r, facts, r.Then); err != nil {
-		return err
-	}
+func (w *Worker) act(ctx context.Context, c *cases.Case, svc *catalog.Service, r *catalog.Rule, facts Facts) error {
 	clerk := identity.VirtualClerk
 	switch r.Then {
 	case catalog.RuleResolve:
-		reason := r.Explain.RO + " " + debtSentence(facts.Tax)
-		decided, err := w.cases.Decide(ctx, clerk, c.ID, cases.Approved, strings.TrimSpace(reason))
+		a, err := w.answer(ctx, c, svc, &facts, r)
+		var doubt *Doubt
+		if errors.As(err, &doubt) {
+			return w.record(ctx, c.ID, &catalog.Rule{ID: doubt.Rule, Version: 1, Then: catalog.RuleEscalate, Explain: doubt.Explain}, facts, catalog.RuleEscalate)
+		}
 		if err != nil {
 			return err
 		}
-		p, t := answerText(r.Explain.RO, facts.Tax)
-		return w.issue(ctx, decided, p, t)
+		if err := w.record(ctx, c.ID, r, facts, r.Then); err != nil {
+			return err
+		}
+		decided, err := w.cases.Decide(ctx, clerk, c.ID, a.Outcome, a.Reason)
+		if err != nil {
+			return err
+		}
+		return w.issue(ctx, decided, a.Paragraphs, a.Table)
 	case catalog.RuleAsk:
+		if facts.Asked > 0 {
+			return w.record(ctx, c.ID, askedTwice, facts, catalog.RuleEscalate)
+		}
+		if err := w.record(ctx, c.ID, r, facts, r.Then); err != nil {
+			return err
+		}
 		_, err := w.cases.RequestInfo(ctx, clerk, c.ID, r.Explain.RO)
 		return err
 	}
-	return nil // escalate: the case waits in its department's queue, with the reason recorded
+	// escalate: the case waits in its department's queue, with the reason recorded
+	return w.record(ctx, c.ID, r, facts, r.Then)
 }
 
-// answerText is the body of an automatic answer: the explanation and, for the tax
-// roll, the debts found.
-func answerText(explain string, t TaxFacts) ([]string, [][]string) {
-	p := []string{explain}
-	var table [][]string
-	if t.Found {
-		p = append(p, debtSentence(t))
-		table = [][]string{{"Contribuabil", "Obligații restante (lei)"}, {t.Name, strings.Replace(fmt.Sprintf("%.2f", t.DebtLei), ".", ",", 1)}}
+// answer asks the service's answerer for the document's text; without one, the
+// rule's explanation is the answer.
+func (w *Worker) answer(ctx context.Context, c *cases.Case, svc *catalog.Service, f *Facts, r *catalog.Rule) (Answer, error) {
+	a := Answer{Reason: r.Explain.RO, Paragraphs: []string{r.Explain.RO}}
+	if fn, ok := answerers[svc.Code]; ok {
+		var err error
+		if a, err = fn(ctx, w, c, f, r); err != nil {
+			return a, err
+		}
 	}
-	return p, table
-}
-
-func debtSentence(t TaxFacts) string {
-	if !t.Found {
-		return ""
+	if a.Outcome == "" {
+		a.Outcome = cases.Approved
 	}
-	if t.DebtLei == 0 {
-		return "Nu există obligații de plată restante la bugetul local."
+	if a.Reason == "" {
+		a.Reason = r.Explain.RO
 	}
-	return fmt.Sprintf("Obligații de plată restante la bugetul local: %s lei.", strings.Replace(fmt.Sprintf("%.2f", t.DebtLei), ".", ",", 1))
+	return a, nil
 }
 
 // record stores an automated step: rule and version, inputs, outcome, explanation.

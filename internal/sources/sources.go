@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -23,8 +24,32 @@ import (
 	"github.com/cetate/cetate/internal/store"
 )
 
-// Names are the registers that can be imported.
-var Names = []string{"tax-roll"}
+// A register is one kind of import: the CSV header it takes, how a row becomes
+// the table's columns, and the table it replaces. Each register lives in its own
+// file with its lookups.
+type register struct {
+	table   string
+	header  []string
+	columns []string // the table's columns, filled from parse's values in order
+	// parse checks one row and returns the column values and the row's key; two rows
+	// with the same key are refused.
+	parse func(rec []string) (values []any, key string, err error)
+}
+
+// registers are the known imports, by name.
+var registers = map[string]*register{
+	"tax-roll": taxRoll,
+}
+
+// Names are the registers that can be imported, sorted.
+var Names = func() []string {
+	names := make([]string, 0, len(registers))
+	for n := range registers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}()
 
 // LineError says what is wrong on one line of an import file.
 type LineError struct {
@@ -35,31 +60,39 @@ type LineError struct {
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
 
 // ErrUnknownSource means the register name is not one of Names.
-var ErrUnknownSource = errors.New("unknown source (known: tax-roll)")
+var ErrUnknownSource = errors.New("unknown source (known: " + strings.Join(Names, ", ") + ")")
 
-// MaxImportBytes bounds an import file; a city's tax roll is far smaller.
+// MaxImportBytes bounds an import file; a city's registers are far smaller.
 const MaxImportBytes = 512 << 20
+
+// maxRows bounds the rows of one import.
+const maxRows = 5_000_000
 
 // Import reads a CSV file for the register name and replaces the register with it.
 // It returns the number of rows imported.
 func Import(ctx context.Context, db *store.DB, name string, r io.Reader) (int, error) {
-	if name != "tax-roll" {
+	reg, ok := registers[name]
+	if !ok {
 		return 0, ErrUnknownSource
 	}
 	h := sha256.New()
-	rows, err := readTaxRoll(io.TeeReader(io.LimitReader(r, MaxImportBytes+1), h))
+	rows, err := reg.read(io.TeeReader(io.LimitReader(r, MaxImportBytes+1), h))
 	if err != nil {
 		return 0, err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	now := time.Now().UnixMicro()
+	marks := make([]string, len(reg.columns)+1)
+	for i := range marks {
+		marks[i] = fmt.Sprintf("$%d", i+1)
+	}
+	insert := fmt.Sprintf("INSERT INTO %s (%s, imported_at) VALUES (%s)", reg.table, strings.Join(reg.columns, ", "), strings.Join(marks, ", "))
 	err = db.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM source_tax_roll`); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+reg.table); err != nil {
 			return store.Map(err)
 		}
 		for _, row := range rows {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO source_tax_roll (identifier, name, address, debt_bani, imported_at) VALUES ($1, $2, $3, $4, $5)`,
-				row.Identifier, row.Name, row.Address, row.DebtBani, now); err != nil {
+			if _, err := tx.ExecContext(ctx, insert, append(row.values, now)...); err != nil {
 				return fmt.Errorf("line %d: %w", row.line, store.Map(err))
 			}
 		}
@@ -76,18 +109,14 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader) (int, e
 	return len(rows), nil
 }
 
-// TaxRecord is one taxpayer in the local tax roll.
-type TaxRecord struct {
-	Identifier string // CNP or CUI (without RO)
-	Name       string
-	Address    string
-	DebtBani   int64 // outstanding local taxes, in bani
-	line       int
+type row struct {
+	values []any
+	line   int
 }
 
-var taxRollHeader = []string{"identifier", "name", "address", "debt_lei"}
-
-func readTaxRoll(r io.Reader) ([]TaxRecord, error) {
+// read checks a whole file before anything is written: the header, then each row.
+func (reg *register) read(r io.Reader) ([]row, error) {
+	want := strings.Join(reg.header, ",")
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -98,15 +127,15 @@ func readTaxRoll(r io.Reader) ([]TaxRecord, error) {
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff") // a byte-order mark from spreadsheet exports
 	}
-	if len(header) != len(taxRollHeader) {
-		return nil, &LineError{1, "the header must be " + strings.Join(taxRollHeader, ",")}
+	if len(header) != len(reg.header) {
+		return nil, &LineError{1, "the header must be " + want}
 	}
 	for i, h := range header {
-		if strings.TrimSpace(strings.ToLower(h)) != taxRollHeader[i] {
-			return nil, &LineError{1, "the header must be " + strings.Join(taxRollHeader, ",")}
+		if strings.TrimSpace(strings.ToLower(h)) != reg.header[i] {
+			return nil, &LineError{1, "the header must be " + want}
 		}
 	}
-	var out []TaxRecord
+	var out []row
 	seen := map[string]int{}
 	for {
 		rec, err := cr.Read()
@@ -121,42 +150,72 @@ func readTaxRoll(r io.Reader) ([]TaxRecord, error) {
 			return nil, &LineError{0, err.Error()}
 		}
 		line, _ := cr.FieldPos(0) // only valid after a successful read
-		if len(out) > 5_000_000 {
+		if len(out) >= maxRows {
 			return nil, &LineError{line, "too many rows"}
 		}
-		if len(rec) != 4 {
-			return nil, &LineError{line, fmt.Sprintf("want 4 columns, found %d", len(rec))}
+		if len(rec) != len(reg.header) {
+			return nil, &LineError{line, fmt.Sprintf("want %d columns, found %d", len(reg.header), len(rec))}
 		}
-		for _, f := range rec {
-			if !utf8.ValidString(f) || len(f) > 1000 {
-				return nil, &LineError{line, "a field is not valid UTF-8 text or is longer than 1000 bytes"}
+		for i, f := range rec {
+			if !utf8.ValidString(f) || len(f) > 100_000 || (len(f) > 1000 && !strings.HasSuffix(reg.header[i], "wkt")) {
+				return nil, &LineError{line, "a field is not valid UTF-8 text or is too long"}
 			}
+			rec[i] = strings.TrimSpace(f)
 		}
-		t := TaxRecord{Identifier: strings.TrimSpace(rec[0]), Name: strings.TrimSpace(rec[1]), Address: strings.TrimSpace(rec[2]), line: line}
-		switch {
-		case len(t.Identifier) == 13 && ident.CNP(t.Identifier) == nil:
-		default:
-			cui, err := ident.NormalizeCUI(t.Identifier)
-			if err != nil {
-				return nil, &LineError{line, fmt.Sprintf("identifier %q is neither a valid CNP nor a valid CUI", t.Identifier)}
+		values, key, err := reg.parse(rec)
+		if err != nil {
+			return nil, &LineError{line, err.Error()}
+		}
+		if key != "" {
+			if prev, dup := seen[key]; dup {
+				return nil, &LineError{line, fmt.Sprintf("%s already on line %d", key, prev)}
 			}
-			t.Identifier = cui
+			seen[key] = line
 		}
-		if t.Name == "" {
-			return nil, &LineError{line, "the name is empty"}
+		out = append(out, row{values, line})
+	}
+	return out, nil
+}
+
+// TaxRecord is one taxpayer in the local tax roll.
+type TaxRecord struct {
+	Identifier string // CNP or CUI (without RO)
+	Name       string
+	Address    string
+	DebtBani   int64 // outstanding local taxes, in bani
+}
+
+var taxRoll = &register{
+	table:   "source_tax_roll",
+	header:  []string{"identifier", "name", "address", "debt_lei"},
+	columns: []string{"identifier", "name", "address", "debt_bani"},
+	parse: func(rec []string) ([]any, string, error) {
+		id, err := Identifier(rec[0])
+		if err != nil {
+			return nil, "", err
+		}
+		if rec[1] == "" {
+			return nil, "", errors.New("the name is empty")
 		}
 		debt, err := parseLei(rec[3])
 		if err != nil {
-			return nil, &LineError{line, fmt.Sprintf("debt_lei %q: %v", rec[3], err)}
+			return nil, "", fmt.Errorf("debt_lei %q: %v", rec[3], err)
 		}
-		t.DebtBani = debt
-		if prev, dup := seen[t.Identifier]; dup {
-			return nil, &LineError{line, fmt.Sprintf("identifier %s already on line %d", t.Identifier, prev)}
-		}
-		seen[t.Identifier] = line
-		out = append(out, t)
+		return []any{id, rec[1], rec[2], debt}, "identifier " + id, nil
+	},
+}
+
+// Identifier checks a CNP or a CUI (with or without RO) and returns it normalised.
+func Identifier(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) == 13 && ident.CNP(s) == nil {
+		return s, nil
 	}
-	return out, nil
+	cui, err := ident.NormalizeCUI(s)
+	if err != nil {
+		return "", fmt.Errorf("identifier %q is neither a valid CNP nor a valid CUI", s)
+	}
+	return cui, nil
 }
 
 // parseLei reads an amount in lei: digits with an optional decimal point or comma
