@@ -13,6 +13,7 @@ import (
 
 	"flag"
 	catalogfiles "github.com/cetate/cetate/catalog"
+	"github.com/cetate/cetate/demo"
 	"github.com/cetate/cetate/internal/app"
 	"github.com/cetate/cetate/internal/audit"
 	"github.com/cetate/cetate/internal/calendar"
@@ -274,6 +275,27 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	fmt.Fprintln(stdout, token)
+	return nil
+}
+
+// cmdDemo loads the demonstration registers and accounts into the database.
+func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	a, err := openApp(ctx, "demo", args, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	res, err := demo.Load(ctx, a.DB)
+	if err != nil {
+		return &exitError{1, "cetate demo: " + err.Error()}
+	}
+	for _, name := range demo.Registers() {
+		fmt.Fprintf(stdout, "register %-24s %d rows\n", name, res.Imported[name])
+	}
+	for _, email := range res.Created {
+		fmt.Fprintf(stdout, "account  %s\n", email)
+	}
+	fmt.Fprintf(stdout, "every demo account's password is %s\n", demo.Password)
 	return nil
 }
 

@@ -39,6 +39,8 @@ type Worker struct {
 	now      func() time.Time
 	// Issuer signs the answers the worker decides; nil issues no document.
 	Issuer *Issuer
+	// Concurrency is how many jobs one worker processes at once (default 4).
+	Concurrency int
 }
 
 // NewWorker compiles every rule of the catalogue against Facts; a rule that does
@@ -47,7 +49,7 @@ func NewWorker(db *store.DB, cs *cases.Cases, cat *catalog.Live, log *slog.Logge
 	if log == nil {
 		log = slog.Default()
 	}
-	w := &Worker{db: db, cases: cs, catalog: cat, log: log, programs: map[string]*vm.Program{}, wake: make(chan struct{}, 1), now: time.Now}
+	w := &Worker{db: db, cases: cs, catalog: cat, log: log, programs: map[string]*vm.Program{}, wake: make(chan struct{}, 1), now: time.Now, Concurrency: 4}
 	for _, s := range cat.Base().Services() {
 		for _, name := range s.Sources {
 			if _, ok := gatherers[name]; !ok {
@@ -153,25 +155,46 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Jobs of different cases are independent: work them Concurrency at a time, so
+	// one replica keeps the CPU busy while another job waits on the database.
+	sem := make(chan struct{}, max(1, w.Concurrency))
+	errs := make(chan error, len(jobs))
 	for _, j := range jobs {
-		perr := w.process(ctx, j.caseID)
-		state, next, msg := "done", now, ""
-		if perr != nil {
-			msg = perr.Error()
-			if j.attempts+1 >= MaxAttempts {
-				state = "failed"
-			} else {
-				state = "pending"
-				next = w.now().Add(time.Duration(1<<j.attempts) * 10 * time.Second).UnixMicro()
-			}
-			w.log.Warn("virtual clerk: job failed", "case", j.caseID, "attempt", j.attempts+1, "err", perr)
-		}
-		if _, err := w.db.Write().ExecContext(ctx, `UPDATE clerk_jobs SET state = $1, next_at = $2, last_error = $3, updated_at = $4 WHERE id = $5`,
-			state, next, msg, w.now().UnixMicro(), j.id); err != nil {
-			return len(jobs), err
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			errs <- w.finish(ctx, j.id, j.caseID, j.attempts, now)
+		}()
+	}
+	var first error
+	for range jobs {
+		if err := <-errs; err != nil && first == nil {
+			first = err
 		}
 	}
-	return len(jobs), nil
+	return len(jobs), first
+}
+
+// finish processes one claimed job and records how it went: done, or pending again
+// with backoff, or failed after MaxAttempts.
+func (w *Worker) finish(ctx context.Context, jobID, caseID int64, attempts int, now int64) error {
+	perr := w.process(ctx, caseID)
+	state, next, msg := "done", now, ""
+	if perr != nil {
+		msg = perr.Error()
+		if attempts+1 >= MaxAttempts {
+			state = "failed"
+		} else {
+			state = "pending"
+			next = w.now().Add(time.Duration(1<<attempts) * 10 * time.Second).UnixMicro()
+		}
+		w.log.Warn("virtual clerk: job failed", "case", caseID, "attempt", attempts+1, "err", perr)
+	}
+	// Only a job still in the state we claimed it in is finished here: if the
+	// applicant answered meanwhile, the job was queued again and must stay so.
+	_, err := w.db.Write().ExecContext(ctx, `UPDATE clerk_jobs SET state = $1, next_at = $2, last_error = $3, updated_at = $4
+		WHERE id = $5 AND attempts = $6 AND state = 'pending'`, state, next, msg, w.now().UnixMicro(), jobID, attempts+1)
+	return err
 }
 
 // process applies the service's rules to one case.

@@ -221,6 +221,16 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if db.queue != nil {
 		return db.groupTx(ctx, fn)
 	}
+	for attempt := 1; ; attempt++ {
+		err := db.runTx(ctx, fn)
+		if attempt < maxAttempts && Retryable(err) {
+			continue
+		}
+		return err
+	}
+}
+
+func (db *DB) runTx(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return Map(err)

@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Group commit. SQLite has one writer at a time, and most of a small transaction's
@@ -172,6 +174,14 @@ func (db *DB) runGroup(batch []*txRequest) {
 		}
 		tx.after = nil
 		if err := runFn(r.fn, tx); err != nil {
+			if Retryable(err) {
+				// Members of a group take their locks in no set order, so with another
+				// replica writing PostgreSQL may pick the group as a deadlock victim.
+				// Run each member again on its own, where the order is the member's.
+				_ = sqlTx.Rollback()
+				db.runAlone(batch)
+				return
+			}
 			results[i] = err
 			tx.values = nil // may describe rows the rollback undoes
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO "+sp); rerr != nil {
@@ -209,6 +219,17 @@ func (db *DB) runGroup(batch []*txRequest) {
 	}
 }
 
+// maxAttempts bounds how often a transaction function is run again after a
+// deadlock or serialization failure.
+const maxAttempts = 4
+
+// Retryable reports whether err is a deadlock or serialization failure, after which
+// running the same transaction again is correct.
+func Retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
+
 // runFn runs one function, turning a panic into an error so one bad request cannot
 // take the writer, and everyone waiting on it, down.
 func runFn(fn func(*Tx) error, tx *Tx) (err error) {
@@ -218,6 +239,33 @@ func runFn(fn func(*Tx) error, tx *Tx) (err error) {
 		}
 	}()
 	return fn(tx)
+}
+
+// runAlone runs each request of a batch in its own transaction, retried on
+// deadlock, and answers it.
+func (db *DB) runAlone(batch []*txRequest) {
+	for _, r := range batch {
+		var err error
+		for attempt := 1; ; attempt++ {
+			if err = r.ctx.Err(); err != nil {
+				break
+			}
+			var after []func()
+			err = db.runTx(r.ctx, func(tx *Tx) error {
+				err := r.fn(tx)
+				after = tx.after
+				tx.after = nil // the requester runs them, as in a group
+				return err
+			})
+			if err == nil {
+				r.after = after
+			}
+			if attempt >= maxAttempts || !Retryable(err) {
+				break
+			}
+		}
+		r.done <- err
+	}
 }
 
 func (db *DB) abortGroup(sqlTx *sql.Tx, batch []*txRequest, err error) {
