@@ -78,12 +78,27 @@ func Render(l Letter) ([]byte, error) {
 	// Header: institution and department on the left, QR code on the right.
 	const qrSize = 30.0
 	if l.VerifyURL != "" {
-		png, err := qrcode.Encode(l.VerifyURL, qrcode.Medium, 512)
+		// Drawn as vector squares rather than a PNG: sharp at any zoom or print
+		// size, and no image to encode and decode for every document.
+		qr, err := qrcode.New(l.VerifyURL, qrcode.Medium)
 		if err != nil {
 			return nil, fmt.Errorf("documents: QR code: %w", err)
 		}
-		pdf.RegisterImageOptionsReader("qr", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
-		pdf.ImageOptions("qr", 210-20-qrSize, 15, qrSize, qrSize, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		bits := qr.Bitmap() // includes the quiet zone
+		module := qrSize / float64(len(bits))
+		pdf.SetFillColor(0, 0, 0)
+		for y, row := range bits {
+			for x := 0; x < len(row); x++ {
+				if !row[x] {
+					continue
+				}
+				run := x // one rectangle per horizontal run of dark modules
+				for x+1 < len(row) && row[x+1] {
+					x++
+				}
+				pdf.Rect(210-20-qrSize+float64(run)*module, 15+float64(y)*module, float64(x-run+1)*module, module, "F")
+			}
+		}
 	}
 	textW := 210 - 40 - qrSize - 5
 	pdf.SetFont("DejaVu", "B", 12)
