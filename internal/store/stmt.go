@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"time"
 )
 
 // stmtCache keeps the writer's prepared statements by SQL text, so SQLite parses each
@@ -37,8 +38,14 @@ func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 		// Prepared on the pool, not the transaction: a statement prepared through a
 		// transaction is closed at its commit. Tx.StmtContext then prepares it once
 		// on each writer connection and reuses it.
+		// The other connection may be held by a write waiting for the lock this
+		// transaction holds (an autocommit statement on Write()): wait for it only
+		// briefly, then run this one statement unprepared rather than deadlock until
+		// the busy timeout.
+		pctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 		var err error
-		st, err = db.write.PrepareContext(ctx, query)
+		st, err = db.write.PrepareContext(pctx, query)
+		cancel()
 		if err == nil {
 			if db.stmts.m == nil {
 				db.stmts.m = map[string]*sql.Stmt{}
