@@ -3,23 +3,26 @@ module github.com/cetate/cetate
 go 1.26.8
 
 require (
-	github.com/expr-lang/expr v1.17.8
-	github.com/go-pdf/fpdf v0.9.0
 	github.com/goccy/go-yaml v1.19.2
 	github.com/jackc/pgx/v5 v5.12.0
-	github.com/makiuchi-d/gozxing v0.1.1
 	github.com/nicksnyder/go-i18n/v2 v2.7.0
 	github.com/pressly/goose/v3 v3.29.0
 	github.com/prometheus/client_golang v1.25.0
-	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
-	github.com/smallstep/pkcs7 v0.2.3
 	golang.org/x/crypto v0.58.0
 	golang.org/x/text v0.43.0
 	modernc.org/sqlite v1.61.1
-	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
 
-require golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
+require (
+	github.com/expr-lang/expr v1.17.8
+	github.com/go-pdf/fpdf v0.9.0
+	github.com/makiuchi-d/gozxing v0.1.1
+	github.com/paulmach/orb v0.14.0
+	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
+	github.com/smallstep/pkcs7 v0.2.3
+	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
+	software.sslmate.com/src/go-pkcs12 v0.7.4
+)
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect

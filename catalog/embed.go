@@ -5,7 +5,7 @@ package catalog
 
 import "embed"
 
-// Files are departments.yaml and services/*.yaml.
+// Files are departments.yaml, institutions.yaml and services/*.yaml.
 //
-//go:embed services/*.yaml departments.yaml
+//go:embed services/*.yaml departments.yaml institutions.yaml
 var Files embed.FS

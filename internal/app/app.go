@@ -89,6 +89,7 @@ func Open(ctx context.Context, cfg config.Config) (*App, error) {
 		return nil, err
 	}
 	a.Clerk.Issuer = &clerk.Issuer{Signer: signer, BaseURL: cfg.BaseURL, Institution: inst.Name}
+	a.Clerk.Finder = a.Finder
 	return a, nil
 }
 

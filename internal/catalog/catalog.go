@@ -191,6 +191,8 @@ type Catalog struct {
 	byCode      map[string]*Service
 	departments []*Department
 	deptByCode  map[string]*Department
+	// institutions are the other authorities a petition may be forwarded to.
+	institutions []*Institution
 }
 
 // newCatalog builds a Catalog; services are sorted by code, departments keep

@@ -73,7 +73,9 @@ func build(sets ...*fileSet) (*Catalog, error) {
 		applyDefaults(s)
 		services = append(services, s)
 	}
-	return newCatalog(departments, services), nil
+	cat := newCatalog(departments, services)
+	cat.institutions = mergeInstitutions(sets)
+	return cat, nil
 }
 
 // applyDefaults fills the limits a definition left out.
@@ -106,9 +108,10 @@ func cmpOr(v, def int) int {
 // A fileSet is one catalogue folder, read and decoded, with the problems
 // found in each file on its own.
 type fileSet struct {
-	departments []deptDoc
-	services    []serviceDoc
-	problems    []Problem
+	departments  []deptDoc
+	services     []serviceDoc
+	institutions []*Institution
+	problems     []Problem
 }
 
 type deptDoc struct {
@@ -137,12 +140,16 @@ func readEmbedded() *fileSet {
 	return readSet(catalogfiles.Files, func(p string) string { return path.Join("catalog", p) })
 }
 
-// readEmbeddedDepartments reads only the embedded departments.yaml, which
-// lends its departments to a folder checked or loaded on its own.
+// readEmbeddedDepartments reads only the embedded departments.yaml (and
+// institutions.yaml), which lend their departments and institutions to a folder
+// checked or loaded on its own.
 func readEmbeddedDepartments() *fileSet {
 	set := &fileSet{}
 	if data, err := fs.ReadFile(catalogfiles.Files, departmentsFile); err == nil {
 		set.readDepartments(path.Join("catalog", departmentsFile), data)
+	}
+	if data, err := fs.ReadFile(catalogfiles.Files, institutionsFile); err == nil {
+		set.readInstitutions(path.Join("catalog", institutionsFile), data)
 	}
 	return set
 }
@@ -157,6 +164,11 @@ func readSet(fsys fs.FS, name func(string) string) *fileSet {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		set.problems = append(set.problems, Problem{File: name(departmentsFile), Reason: err.Error()})
 	}
+	if data, err := fs.ReadFile(fsys, institutionsFile); err == nil {
+		set.readInstitutions(name(institutionsFile), data)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		set.problems = append(set.problems, Problem{File: name(institutionsFile), Reason: err.Error()})
+	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			set.problems = append(set.problems, Problem{File: name(p), Reason: err.Error()})
@@ -169,7 +181,7 @@ func readSet(fsys fs.FS, name func(string) string) *fileSet {
 			}
 			return nil
 		}
-		if p == departmentsFile || strings.HasPrefix(d.Name(), ".") || !isYAML(p) {
+		if p == departmentsFile || p == institutionsFile || strings.HasPrefix(d.Name(), ".") || !isYAML(p) {
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)

@@ -97,7 +97,9 @@ func (c *Catalog) WithOverrides(overrides []Override) *Catalog {
 		}
 		services[i] = s
 	}
-	return newCatalog(c.departments, services)
+	out := newCatalog(c.departments, services)
+	out.institutions = c.institutions
+	return out
 }
 
 // Live is the catalogue in force: the catalogue loaded from the files with the

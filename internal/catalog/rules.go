@@ -23,7 +23,8 @@ type Rule struct {
 	// facts the virtual civil servant gathers for the service.
 	When string `yaml:"when" json:"when"`
 	// Then is what happens when the expression holds: resolve (answer without a
-	// person), escalate (hand to a person) or ask (request information).
+	// person), escalate (hand to a person), ask (request information) or forward
+	// (send a petition to the competent institution, OG 27/2002 art. 6¹).
 	Then string `yaml:"then" json:"then"`
 	// Explain says why, in plain words, to the citizen and the case worker.
 	Explain Text `yaml:"explain" json:"explain"`
@@ -34,6 +35,7 @@ const (
 	RuleResolve  = "resolve"
 	RuleEscalate = "escalate"
 	RuleAsk      = "ask"
+	RuleForward  = "forward"
 )
 
 // Rule returns the service's rule of that id and version, or nil.
@@ -81,9 +83,9 @@ func (c *checker) checkRule(i int, r *Rule) {
 		}
 	}
 	switch r.Then {
-	case RuleResolve, RuleEscalate, RuleAsk:
+	case RuleResolve, RuleEscalate, RuleAsk, RuleForward:
 	default:
-		c.add(p("rules", i, "then"), "%q is not resolve, escalate or ask", r.Then)
+		c.add(p("rules", i, "then"), "%q is not resolve, escalate, ask or forward", r.Then)
 	}
 	// Syntax only: the virtual civil servant type-checks each rule against the
 	// facts it gathers when it starts, and refuses to start on a rule that fails.

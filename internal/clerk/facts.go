@@ -32,7 +32,17 @@ type Facts struct {
 	// for more on this case; a rule asks once, then leaves the case to a person.
 	Asked int `expr:"asked" json:"asked"`
 
-	Tax TaxFacts `expr:"tax" json:"tax"`
+	Tax        TaxFacts        `expr:"tax" json:"tax"`
+	Original   OriginalFacts   `expr:"original" json:"original"`
+	Parking    ParkingFacts    `expr:"parking" json:"parking"`
+	Vehicle    VehicleFacts    `expr:"vehicle" json:"vehicle"`
+	Disability DisabilityFacts `expr:"disability" json:"disability"`
+	Meeting    MeetingFacts    `expr:"meeting" json:"meeting"`
+	Forward    ForwardFacts    `expr:"forward" json:"forward"`
+	Streets    StreetFacts     `expr:"streets" json:"streets"`
+	Zoning     ZoningFacts     `expr:"zoning" json:"zoning"`
+	Agri       AgriFacts       `expr:"agri" json:"agri"`
+	Permit     PermitFacts     `expr:"permit" json:"permit"`
 }
 
 // ApplicantFacts describe the account that filed the request.
@@ -72,7 +82,17 @@ type gatherer func(ctx context.Context, w *Worker, c *cases.Case, f *Facts) erro
 
 // gatherers are the registers a service may list under `sources:`.
 var gatherers = map[string]gatherer{
-	"tax-roll": gatherTax,
+	"tax-roll":                gatherTax,
+	"issued-documents":        gatherOriginal,
+	"parking-zones":           gatherParking,
+	"vehicles":                gatherVehicle,
+	"disability-certificates": gatherDisability,
+	"meeting-slots":           gatherMeeting,
+	"institutions":            gatherInstitutions,
+	"streets":                 gatherStreets,
+	"zoning":                  gatherZoning,
+	"agricultural-register":   gatherAgri,
+	"building-permits":        gatherPermit,
 }
 
 // Answer is what a resolved case's document says, and the written reason of the
@@ -92,7 +112,17 @@ type answerer func(ctx context.Context, w *Worker, c *cases.Case, f *Facts, r *c
 // answerers are by service code; a service without one answers with the rule's
 // explanation.
 var answerers = map[string]answerer{
-	"certificat-fiscal": answerTaxCertificate,
+	"certificat-fiscal":                answerTaxCertificate,
+	"duplicat-document-emis":           answerDuplicate,
+	"abonament-parcare-rezidentiala":   answerParking,
+	"card-parcare-handicap":            answerDisabilityCard,
+	"programare-intalnire-functionar":  answerMeeting,
+	"adeverinta-rol-fiscal":            answerTaxRoll,
+	"adeverinta-adresa":                answerAddress,
+	"adeverinta-intravilan-extravilan": answerZoning,
+	"adeverinta-registrul-agricol":     answerAgri,
+	"comunicare-incepere-lucrari":      answerWorksStarted,
+	"comunicare-incheiere-lucrari":     answerWorksCompleted,
 }
 
 // Doubt stops an automatic answer: the case goes to a person, with the reason.

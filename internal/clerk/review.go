@@ -11,6 +11,7 @@ import (
 	"github.com/cetate/cetate/internal/cases"
 	"github.com/cetate/cetate/internal/documents"
 	"github.com/cetate/cetate/internal/identity"
+	"github.com/cetate/cetate/internal/sources"
 	"github.com/cetate/cetate/internal/store"
 )
 
@@ -59,8 +60,20 @@ func (w *Worker) Review(ctx context.Context, u *identity.User, caseID, stepID in
 			if err := documents.RevokeForCase(ctx, tx, c.ID, note); err != nil {
 				return err
 			}
+			if err := releaseHolds(ctx, tx, c.ID); err != nil {
+				return err
+			}
 		}
 		return audit.Append(ctx, tx, audit.Entry{ActorID: u.ID, ActorRole: string(u.Role), Action: action, Entity: "clerk_step",
 			EntityID: strconv.FormatInt(stepID, 10), CaseID: c.ID, Detail: note})
 	})
+}
+
+// releaseHolds gives back what a reversed automatic decision took for the case: a
+// booked meeting slot, a parking place. Cases that took nothing are left alone.
+func releaseHolds(ctx context.Context, tx *store.Tx, caseID int64) error {
+	if _, err := sources.CancelBooking(ctx, tx, caseID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return sources.CancelSubscription(ctx, tx, caseID)
 }

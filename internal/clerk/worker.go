@@ -41,6 +41,10 @@ type Worker struct {
 	Issuer *Issuer
 	// Concurrency is how many jobs one worker processes at once (default 4).
 	Concurrency int
+	// Finder returns the service finder over the catalogue in force (the portal's
+	// search); with it the worker sees requests filed under the wrong service and
+	// petitions that belong to another institution (routing.go). Nil: it does not.
+	Finder func() *Finder
 }
 
 // NewWorker compiles every rule of the catalogue against Facts; a rule that does
@@ -205,8 +209,12 @@ func (w *Worker) process(ctx context.Context, caseID int64) error {
 		return err
 	}
 	svc, ok := w.catalog.Service(c.Service)
-	if !ok || len(svc.Rules) == 0 {
+	if !ok {
 		return nil // nothing to automate: people handle it
+	}
+	if c.Outcome == cases.Forwarded {
+		// A retry after the petition was forwarded: make and send the letter if it is missing.
+		return w.sendForwardLetter(ctx, c)
 	}
 	steps, err := Steps(ctx, w.db.Read(), c.ID)
 	if err != nil {
@@ -232,11 +240,20 @@ func (w *Worker) process(ctx context.Context, caseID int64) error {
 			return err
 		}
 		return w.issue(ctx, c, a.Paragraphs, a.Table)
-	case c.Status == cases.Registered:
+	case c.Status == cases.Registered && last == nil:
+		// The first look: before its rules, is the request under the right service?
+		if p := w.proposeReroute(c, svc); p != nil {
+			to, _ := w.catalog.Service(p.Service)
+			return w.recordInputs(ctx, c.ID, rerouteRule(svc, to), p, OutcomeReroute)
+		}
+	case c.Status == cases.Registered && last.Outcome != OutcomeReroute:
 	case c.Status == cases.InProgress && c.AssigneeID == 0 && last != nil && last.Outcome == catalog.RuleAsk:
 		// The applicant answered what the virtual civil servant asked: look again.
 	default:
-		return nil // a person has the case
+		return nil // a person has the case, or decides on a proposal to move it
+	}
+	if len(svc.Rules) == 0 {
+		return nil // nothing to automate: people handle it
 	}
 	facts, err := w.facts(ctx, c, svc)
 	if err != nil {
@@ -304,6 +321,8 @@ func (w *Worker) act(ctx context.Context, c *cases.Case, svc *catalog.Service, r
 		}
 		_, err := w.cases.RequestInfo(ctx, clerk, c.ID, r.Explain.RO)
 		return err
+	case catalog.RuleForward:
+		return w.forward(ctx, c, r, facts)
 	}
 	// escalate: the case waits in its department's queue, with the reason recorded
 	return w.record(ctx, c.ID, r, facts, r.Then)
@@ -330,6 +349,12 @@ func (w *Worker) answer(ctx context.Context, c *cases.Case, svc *catalog.Service
 
 // record stores an automated step: rule and version, inputs, outcome, explanation.
 func (w *Worker) record(ctx context.Context, caseID int64, r *catalog.Rule, facts Facts, outcome string) error {
+	return w.recordInputs(ctx, caseID, r, facts, outcome)
+}
+
+// recordInputs stores a step whose inputs are not the rules' facts (a proposal to
+// move the request).
+func (w *Worker) recordInputs(ctx context.Context, caseID int64, r *catalog.Rule, facts any, outcome string) error {
 	inputs, err := json.Marshal(facts)
 	if err != nil {
 		return err

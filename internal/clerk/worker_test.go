@@ -97,11 +97,12 @@ func TestVirtualClerkResolvesTaxCertificates(t *testing.T) {
 		if n, err := a.Clerk.RunOnce(ctx); err != nil || n != 0 {
 			t.Fatalf("second run: %d %v", n, err)
 		}
-		// A petition has no rules: nothing automated, nothing recorded.
+		// A petition that is not another institution's goes to a person, with the
+		// reason recorded, and nothing decided (routing_test.go has the rest).
 		p, _ := a.Cases.File(ctx, cases.Filing{Service: "petitie", Applicant: clean, Fields: map[string]any{"name": "Ion", "email": "ion@example.ro", "message": "x"}})
 		a.Clerk.RunOnce(ctx)
-		if steps, _ := clerk.Steps(ctx, a.DB.Read(), p.ID); len(steps) != 0 {
-			t.Fatalf("a petition got automated steps: %+v", steps)
+		if steps, _ := clerk.Steps(ctx, a.DB.Read(), p.ID); len(steps) != 1 || steps[0].Outcome != "escalate" {
+			t.Fatalf("a petition's automated steps: %+v", steps)
 		}
 	})
 }

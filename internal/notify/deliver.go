@@ -207,7 +207,7 @@ func (d *Deliverer) deliver(ctx context.Context, c *claimed) (ok bool, err error
 	}
 	subject, body, sendErr := Render(c.kind, c.params, lang)
 	if sendErr == nil {
-		sendErr = d.mailer.Send(ctx, c.to, subject, body)
+		sendErr = d.send(ctx, c, subject, body)
 	}
 	// Record the outcome even when ctx has just ended: an accepted message
 	// not marked sent would go out again when its lease ends.

@@ -135,11 +135,16 @@ func helloName() string {
 // (its reply to the end of DATA). What fails after that, such as QUIT, is
 // not an error: the message is on its way and must not be sent again.
 func (m *SMTPMailer) Send(ctx context.Context, to, subject, body string) error {
+	return m.SendFiles(ctx, to, subject, body, nil)
+}
+
+// SendFiles is Send with files attached (attach.go).
+func (m *SMTPMailer) SendFiles(ctx context.Context, to, subject, body string, files []Attachment) error {
 	rcpt, err := mail.ParseAddress(to)
 	if err != nil || rcpt.Address != strings.TrimSpace(to) || hasControl(rcpt.Address) {
 		return fmt.Errorf("%w: %q is not an e-mail address", ErrPermanent, to)
 	}
-	msg, err := composeMessage(m.from, rcpt.Address, subject, body, time.Now(), m.messageID())
+	msg, err := composeWithFiles(m.from, rcpt.Address, subject, body, time.Now(), m.messageID(), files)
 	if err != nil {
 		return err
 	}

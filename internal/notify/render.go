@@ -27,7 +27,10 @@ var ErrMissingParam = errors.New("notify: a parameter the message needs is missi
 // (snake_case, as cases enqueue them):
 //
 //	number, service, service_name, legal_deadline (YYYY-MM-DD), message,
-//	days, working_days (bool), reason, outcome, reply_number, link
+//	days, working_days (bool), reason, outcome, reply_number, link,
+//	from_service_name, department_name (a request moved to another service),
+//	institution, contact, handles (a petition forwarded to another institution),
+//	document_link (the verification address of a letter sent to an institution)
 //
 // service is a code: the message shows service_name when it is given. Dates
 // are written the way lang writes them, outcomes translated. A params value
@@ -64,7 +67,8 @@ func Render(kind string, params map[string]any, lang string) (subject, body stri
 // param (see Render). A name without its param holds a marker that complete
 // finds, so a missing value fails the rendering instead of reaching a
 // citizen as "<no value>" or an empty blank.
-var placeholders = []string{"Number", "Service", "LegalDeadline", "Message", "Days", "Reason", "Outcome", "ReplyNumber", "Link"}
+var placeholders = []string{"Number", "Service", "LegalDeadline", "Message", "Days", "Reason", "Outcome", "ReplyNumber", "Link",
+	"FromService", "Department", "Institution", "Contact", "Handles", "Document"}
 
 // missing is the marker for an absent parameter: NUL never survives clean,
 // so no param value can forge it.
@@ -88,6 +92,12 @@ func templateData(params map[string]any, lang string) map[string]any {
 	set("Reason", str(params["reason"]))
 	set("ReplyNumber", str(params["reply_number"]))
 	set("Link", str(params["link"]))
+	set("FromService", str(params["from_service_name"]))
+	set("Department", str(params["department_name"]))
+	set("Institution", str(params["institution"]))
+	set("Contact", str(params["contact"]))
+	set("Handles", str(params["handles"]))
+	set("Document", str(params["document_link"]))
 	if outcome := str(params["outcome"]); outcome != "" {
 		if key := "outcome." + outcome; i18n.Has(key) {
 			outcome = i18n.T(lang, key, nil)

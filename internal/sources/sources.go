@@ -38,7 +38,15 @@ type register struct {
 
 // registers are the known imports, by name.
 var registers = map[string]*register{
-	"tax-roll": taxRoll,
+	"tax-roll":                taxRoll,
+	"parking-zones":           parkingZones,
+	"vehicles":                vehicles,
+	"disability-certificates": disabilityCertificates,
+	"meeting-slots":           meetingSlots,
+	"streets":                 streetRegister,
+	"zoning":                  zoningRegister,
+	"agricultural-register":   agriculturalRegister,
+	"building-permits":        buildingPermits,
 }
 
 // Names are the registers that can be imported, sorted.

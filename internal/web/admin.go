@@ -29,6 +29,8 @@ func (wb *Web) adminRoutes() []route {
 		{"POST /admin/cazuri/{id}/prelungire", staff, wb.adminExtend},
 		{"POST /admin/cazuri/{id}/solutionare", staff, wb.adminDecide},
 		{"POST /admin/cazuri/{id}/inchidere", staff, wb.adminClose},
+		{"POST /admin/cazuri/{id}/redirectionare", staff, wb.adminReroute},
+		{"POST /admin/cazuri/{id}/transmitere", staff, wb.adminForward},
 
 		{"GET /admin/registratura", staff, wb.adminRegistry},
 		{"POST /admin/registratura/cerere", staff, wb.adminRegisterRequest},

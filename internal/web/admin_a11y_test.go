@@ -41,6 +41,20 @@ func TestEveryAdminPageIsAccessible(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries, _ := registry.ForCase(ctx, a.DB.Read(), registered.ID)
+	// Routing: a petition the virtual civil servant proposes to move, and one
+	// forwarded to another institution.
+	proposed, err := a.Cases.File(ctx, cases.Filing{Service: "petitie", Applicant: citizen, Fields: map[string]any{"name": "Ion Popescu",
+		"email": "ion@example.ro", "message": "Vă rog să-mi eliberați un certificat de atestare fiscală pentru notar."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Clerk.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	forwarded := file()
+	if _, err := a.Clerk.Forward(ctx, worker, forwarded.ID, "itm-cluj", "Salariul neplătit ține de inspecția muncii."); err != nil {
+		t.Fatal(err)
+	}
 
 	at := func(path string) func(p *testenv.Page) {
 		return func(p *testenv.Page) { p.Go(base + path) }
@@ -66,6 +80,10 @@ func TestEveryAdminPageIsAccessible(t *testing.T) {
 		{name: "case/extension errors", status: 422, want: errorSummary, open: submitting(caseURL(registered), "#f-extend-submit", "f-extend-days", "99")},
 		{name: "case/info requested", status: 200, want: "Vă rugăm să precizați adresa exactă.", open: at(caseURL(infoRequested))},
 		{name: "case/decided", status: 200, want: `class="panel reply"`, open: at(caseURL(decided))},
+		{name: "case/reroute proposal", status: 200, want: `id="f-proposal-submit"`, open: at(caseURL(proposed))},
+		{name: "case/reroute errors", status: 422, want: errorSummary, open: submitting(caseURL(registered), "#f-reroute-submit")},
+		{name: "case/forward errors", status: 422, want: errorSummary, open: submitting(caseURL(registered), "#f-forward-submit")},
+		{name: "case/forwarded", status: 200, want: "Inspectoratul Teritorial de Muncă Cluj – Str. Nicolae Titulescu", open: at(caseURL(forwarded))},
 		{name: "case/not found", status: 404, want: `href="/"`, open: at("/admin/cazuri/999999")},
 		{name: "registry", status: 200, want: `id="f-doc-subject"`, open: at("/admin/registratura")},
 		{name: "registry/service form", status: 200, want: `id="f-message"`, open: at("/admin/registratura?serviciu=petitie")},
@@ -93,6 +111,7 @@ func TestEveryAdminPageIsAccessible(t *testing.T) {
 	asWorker := []pageState{
 		{name: "home", status: 200, want: registered.Number, open: at("/admin")},
 		{name: "case/take", status: 200, want: `id="f-assign-submit"`, open: at(caseURL(registered))},
+		{name: "case/reroute proposal", status: 200, want: `id="f-proposal-submit"`, open: at(caseURL(proposed))},
 		{name: "forbidden", status: 403, want: `<h1>`, open: at("/admin/utilizatori")},
 	}
 	asClerk := []pageState{

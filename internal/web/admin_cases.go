@@ -44,6 +44,9 @@ type queueRow struct {
 	Overdue     bool
 	DueSoon     bool
 	WorkingLeft int // working days until the legal deadline, for the due-soon mark
+	// ForwardBy is the last day to forward a petition nobody has taken yet to
+	// another institution (OG 27/2002 art. 6¹); zero for other cases.
+	ForwardBy time.Time
 }
 
 // queue reads one page of a department's queue, as rq's user may see it. The rows
@@ -70,6 +73,7 @@ func (wb *Web) queue(ctx context.Context, rq *request, f cases.QueueFilter) (*qu
 		if row.DueSoon {
 			row.WorkingLeft = wb.app.Calendar.WorkingDaysBetween(today, c.LegalDeadline)
 		}
+		row.ForwardBy = wb.queueForwardBy(c)
 		d.Rows = append(d.Rows, row)
 	}
 	if p.Next != "" {
@@ -155,6 +159,7 @@ type adminCaseData struct {
 	CanClose      bool
 	Form          map[string]string // what was typed, shown again after an error
 	MaxExtendDays int
+	Routing       *caseRouting // moving to another service, forwarding (admin_routing.go)
 }
 
 type eventRow struct {
@@ -283,6 +288,9 @@ func (wb *Web) renderAdminCase(w http.ResponseWriter, r *http.Request, rq *reque
 			}
 		}
 	}
+	if d.Routing, err = wb.caseRouting(ctx, rq, c, v); err != nil {
+		return err
+	}
 	if status != http.StatusOK {
 		w.WriteHeader(status)
 	}
@@ -308,6 +316,10 @@ func (wb *Web) eventDetail(rq *request, e cases.Event) string {
 		if n := str("reply_number"); n != "" {
 			return i18nT(rq.Lang, "admin.case.event_reply", "Number", n)
 		}
+	case "rerouted":
+		return i18nT(rq.Lang, "admin.case.event_rerouted", "From", wb.serviceName(str("from_service"), rq.Lang), "To", wb.serviceName(str("to_service"), rq.Lang))
+	case "forwarded":
+		return i18nT(rq.Lang, "admin.case.event_forwarded", "Institution", str("institution_name"), "Number", str("reply_number"))
 	}
 	return ""
 }
