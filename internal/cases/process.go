@@ -80,6 +80,9 @@ func (cs *Cases) notifyApplicant(ctx context.Context, tx *store.Tx, c *Case, kin
 	params["number"] = c.Number
 	params["service"] = c.Service
 	params["legal_deadline"] = calendar.FormatDate(c.LegalDeadline)
+	if phone := c.Fields["phone"]; phone != "" {
+		params["phone"] = phone // for a text, when an SMS gateway is set
+	}
 	return notify.Enqueue(ctx, tx, notify.Message{UserID: c.ApplicantID, Email: c.Fields["email"], CaseID: c.ID, Kind: kind, Params: params})
 }
 

@@ -56,9 +56,11 @@ const noAddress = "no e-mail address"
 type Deliverer struct {
 	db     *store.DB
 	mailer Mailer
-	log    *slog.Logger
-	now    func() time.Time
-	wake   chan struct{}
+	// SMS, when set, also texts the notices in smsKinds to a phone in the params.
+	SMS  SMSSender
+	log  *slog.Logger
+	now  func() time.Time
+	wake chan struct{}
 }
 
 // NewDeliverer returns a deliverer sending db's outbox through m. A nil log
@@ -220,6 +222,7 @@ func (d *Deliverer) deliver(ctx context.Context, c *claimed) (ok bool, err error
 		} else {
 			d.log.Info("notify: e-mail sent", "outbox_id", c.id, "kind", c.kind, "attempt", c.attempts)
 		}
+		d.text(rctx, c, subject)
 		return true, err
 	}
 	attempts, next := c.attempts, c.at.Add(retryDelay(c.attempts))
