@@ -37,6 +37,11 @@ func (wb *Web) adminRoutes() []route {
 		{"POST /admin/registratura/document", staff, wb.adminRegisterDocument},
 		{"POST /admin/registratura/{id}/anulare", staff, wb.adminCancelEntry},
 
+		// Identity at the counter: every staff role verifies, only an admin revokes.
+		{"GET /admin/identitate", staff, wb.adminIdentity},
+		{"POST /admin/identitate/{id}", staff, wb.adminVerifyIdentity},
+		{"POST /admin/identitate/{id}/revocare", admin, wb.adminRevokeIdentity},
+
 		{"GET /admin/tablou", staff, wb.adminDashboard},
 
 		{"GET /admin/servicii", admin, wb.adminServices},
@@ -96,6 +101,9 @@ func (wb *Web) adminBase(r *http.Request, rq *request) adminBase {
 	}
 	if keepsRegistry(u) {
 		add("/admin/registratura", "admin.nav.registry")
+	}
+	if identity.MayVerifyIdentity(u) {
+		add("/admin/identitate", "identity.admin.nav")
 	}
 	if u.Role == identity.Admin {
 		add("/admin/servicii", "admin.nav.services")

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -56,6 +57,13 @@ func TestEveryAdminPageIsAccessible(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Identity at the counter: one citizen to verify, one already verified.
+	verified := testenv.User(t, a, identity.Citizen, "")
+	if _, err := identity.VerifyCNP(ctx, a.DB, clerk, verified.ID, "1630615123457", "CI KX 123456"); err != nil {
+		t.Fatal(err)
+	}
+	identityOf := func(u *identity.User) string { return "/admin/identitate?email=" + url.QueryEscape(u.Email) }
+
 	at := func(path string) func(p *testenv.Page) {
 		return func(p *testenv.Page) { p.Go(base + path) }
 	}
@@ -103,6 +111,15 @@ func TestEveryAdminPageIsAccessible(t *testing.T) {
 			p.Submit("#f-role")
 		}},
 		{name: "user/self", status: 200, want: `class="notice"`, open: at(fmt.Sprintf("/admin/utilizatori/%d", adm.ID))},
+		{name: "identity", status: 200, want: `id="f-email"`, open: at("/admin/identitate")},
+		{name: "identity/search errors", status: 422, want: errorSummary, open: submitting("/admin/identitate", "#f-search", "f-email", "nu-e-o-adresa")},
+		{name: "identity/not found", status: 200, want: "Nu există un cont de cetățean", open: at("/admin/identitate?email=nimeni%40example.ro")},
+		{name: "identity/found", status: 200, want: `id="f-cnp"`, open: at(identityOf(citizen))},
+		{name: "identity/errors", status: 422, want: errorSummary, open: submitting(identityOf(citizen), "#f-verify", "f-cnp", "1630615123458")},
+		{name: "identity/verified", status: 200, want: `id="f-reason"`, open: at(identityOf(verified))},
+		{name: "identity/revoke errors", status: 422, want: errorSummary, open: submitting(identityOf(verified), "#f-revoke")},
+		{name: "en/identity/errors", lang: "en", status: 422, want: errorSummary, open: submitting(identityOf(citizen), "#f-verify")},
+		{name: "hu/identity/verified", lang: "hu", status: 200, want: `id="f-reason"`, open: at(identityOf(verified))},
 		{name: "en/case/registered", lang: "en", status: 200, want: `id="f-decide-reason"`, open: at(caseURL(registered))},
 		{name: "hu/case/errors", lang: "hu", status: 422, want: errorSummary, open: submitting(caseURL(registered), "#f-decide-submit")},
 		{name: "en/dashboard", lang: "en", status: 200, want: `class="stats"`, open: at("/admin/tablou")},
@@ -117,6 +134,8 @@ func TestEveryAdminPageIsAccessible(t *testing.T) {
 	asClerk := []pageState{
 		{name: "home", status: 200, want: `href="/admin/registratura"`, open: at("/admin")},
 		{name: "registry", status: 200, want: entries[0].Number, open: at("/admin/registratura")},
+		{name: "identity/found", status: 200, want: `id="f-cnp"`, open: at(identityOf(citizen))},
+		{name: "identity/verified", status: 200, want: "CI KX 123456", open: at(identityOf(verified))},
 	}
 
 	check := func(t *testing.T, pages []pageState) {

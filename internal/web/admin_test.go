@@ -267,6 +267,9 @@ func TestAdminRoutesRefuseTheWrongUser(t *testing.T) {
 			{"POST", fmt.Sprintf("/admin/utilizatori/%d", head.ID), 403},
 			{"POST", fmt.Sprintf("/admin/utilizatori/%d/dezactivare", head.ID), 403},
 			{"POST", fmt.Sprintf("/admin/utilizatori/%d/activare", head.ID), 403},
+			{"GET", "/admin/identitate", 200},
+			{"POST", fmt.Sprintf("/admin/identitate/%d", citizen.ID), 422}, // any staff verifies; this form lacks the CNP
+			{"POST", fmt.Sprintf("/admin/identitate/%d/revocare", citizen.ID), 403},
 		}
 		// What a POST would do if it were let through.
 		form := url.Values{"message": {"Ceva"}, "reason": {"Motiv"}, "days": {"3"}, "outcome": {"approved"}, "assignee": {fmt.Sprint(other.ID)},
@@ -277,7 +280,8 @@ func TestAdminRoutesRefuseTheWrongUser(t *testing.T) {
 				admCount(t, a, `SELECT COUNT(*) FROM case_events`), admCount(t, a, `SELECT COUNT(*) FROM registry_entries`),
 				admCount(t, a, `SELECT COUNT(*) FROM registry_entries WHERE cancelled_at <> 0`), admCount(t, a, `SELECT COUNT(*) FROM users`),
 				admCount(t, a, `SELECT COUNT(*) FROM users WHERE role = 'head' AND disabled = 0`), admCount(t, a, `SELECT COUNT(*) FROM service_overrides`),
-				admCount(t, a, `SELECT COUNT(*) FROM cases`))
+				admCount(t, a, `SELECT COUNT(*) FROM cases`), admCount(t, a, `SELECT COUNT(*) FROM users WHERE cnp_verified = 1`),
+				admCount(t, a, `SELECT COUNT(*) FROM identity_verifications`))
 		}
 		before := snapshot()
 		reads := admCount(t, a, `SELECT COUNT(*) FROM audit_log WHERE case_id = $1`, c.ID)
