@@ -45,6 +45,7 @@ var commands = []command{
 	{[]string{"token", "create"}, "print a new API bearer token for an account (--email)", cmdTokenCreate},
 	{[]string{"load", "pages"}, "request portal pages of a running cetate at a fixed rate (--url --rate --duration)", cmdLoadPages},
 	{[]string{"load"}, "file requests with many concurrent clients and report rate and latency", cmdLoad},
+	{[]string{"pb"}, "count a participatory budgeting vote: pb tally --rule RULE [--format json] FILE.pb", cmdPb},
 	{[]string{"version"}, "print the version", cmdVersion},
 }
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 
+	"github.com/cetate/cetate/internal/budget"
 	"github.com/cetate/cetate/internal/calendar"
 	"github.com/cetate/cetate/internal/cases"
 	"github.com/cetate/cetate/internal/catalog"
@@ -32,7 +33,9 @@ type App struct {
 	Registry *registry.Registry
 	Cases    *cases.Cases
 	// Clerk is the virtual civil servant; serve runs it (Clerk.Run).
-	Clerk  *clerk.Worker
+	Clerk *clerk.Worker
+	// Budget runs participatory budgeting.
+	Budget *budget.Service
 	finder atomic.Pointer[clerk.Finder]
 }
 
@@ -89,12 +92,34 @@ func Open(ctx context.Context, cfg config.Config) (*App, error) {
 		return nil, err
 	}
 	a.Clerk.Issuer = &clerk.Issuer{Signer: signer, BaseURL: cfg.BaseURL, Institution: inst.Name}
+	if a.Budget, err = openBudget(cfg, db, reg, live); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.Clerk.Finder = a.Finder
 	return a, nil
 }
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
+
+// openBudget starts participatory budgeting with the key that keeps one ballot per
+// CNP, kept beside the signing key in the data folder (made on first use).
+func openBudget(cfg config.Config, db *store.DB, reg *registry.Registry, live *catalog.Live) (*budget.Service, error) {
+	dir := cfg.DataDir
+	if dir == "" {
+		dir = "data"
+	}
+	key, err := budget.LoadKey(filepath.Join(dir, "budget-voters.key"))
+	if err != nil {
+		return nil, fmt.Errorf("participatory budgeting key: %w", err)
+	}
+	compartment := ""
+	if d, ok := live.Department(budget.Department); ok {
+		compartment = d.Compartment
+	}
+	return budget.New(db, reg, key, compartment), nil
+}
 
 // loadSigner opens the institution's signing key. Without one configured, a
 // development key is made in the data folder on first use, so that Cetate runs

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
+	"github.com/cetate/cetate/internal/budget"
 	"github.com/cetate/cetate/internal/cases"
 	"github.com/cetate/cetate/internal/identity"
 )
@@ -104,6 +105,9 @@ func (wb *Web) adminBase(r *http.Request, rq *request) adminBase {
 	}
 	if identity.MayVerifyIdentity(u) {
 		add("/admin/identitate", "identity.admin.nav")
+	}
+	if budget.IsCommission(u) {
+		add("/admin/buget", "budget.admin.nav")
 	}
 	if u.Role == identity.Admin {
 		add("/admin/servicii", "admin.nav.services")

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,7 +106,7 @@ func (wb *Web) routes() []route {
 
 // Register adds the pages to mux.
 func (wb *Web) Register(mux *http.ServeMux) {
-	for _, rt := range append(wb.routes(), wb.adminRoutes()...) {
+	for _, rt := range slices.Concat(wb.routes(), wb.adminRoutes(), wb.budgetRoutes(), wb.adminBudgetRoutes()) {
 		mux.Handle(rt.pattern, wb.wrap(rt))
 	}
 	mux.Handle("GET /static/{file}", wb.static)
