@@ -99,13 +99,22 @@ func TestRegisterCancelAndVerify(t *testing.T) {
 		}
 
 		// Break the numbering the way only direct tampering can, and Verify names it.
+		// The copy has no unique constraint on the numbers; other tables refer to
+		// the entries by id (PostgreSQL: CASCADE drops those references only).
+		cascade := ""
+		if db.Dialect() == store.Postgres {
+			cascade = " CASCADE"
+		}
 		for _, q := range []string{
 			`DROP TABLE issued_documents`, // refers to the entries; not needed here
 			`CREATE TABLE entries_copy AS SELECT * FROM registry_entries`,
-			`DROP TABLE registry_entries`,
+			`DROP TABLE registry_entries` + cascade,
 			`ALTER TABLE entries_copy RENAME TO registry_entries`,
+			`CREATE UNIQUE INDEX registry_entries_id ON registry_entries (id)`,
 			`DELETE FROM registry_entries WHERE seq = 2`,
-			`INSERT INTO registry_entries SELECT * FROM registry_entries WHERE seq = 3`,
+			`CREATE TABLE entries_dup AS SELECT * FROM registry_entries WHERE seq = 3`,
+			`UPDATE entries_dup SET id = id + 1000`,
+			`INSERT INTO registry_entries SELECT * FROM entries_dup`,
 		} {
 			if _, err := db.Write().ExecContext(ctx, q); err != nil {
 				t.Fatalf("%s: %v", q, err)
