@@ -102,7 +102,7 @@ func (s *Service) count(ctx context.Context, e *Edition) (*Results, error) {
 	}
 	byID := map[string]ResultRow{}
 	for _, p := range projects {
-		id := strconv.FormatInt(p.ID, 10)
+		id := projectID(p.ID)
 		pt := tally.Projects[id]
 		row := ResultRow{Proposal: p, Cost: p.Cost, Supporters: pt.Supporters, Order: order[id], Price: tally.Prices[id]}
 		row.Area, _ = e.Area(p.AreaID)
@@ -173,7 +173,7 @@ func (s *Service) instance(ctx context.Context, e *Edition, projects []*Proposal
 		if !ok {
 			return nil, fmt.Errorf("budget: proposal %d has no area in edition %d", p.ID, e.ID)
 		}
-		proj := pabulib.Project{ID: strconv.FormatInt(p.ID, 10), Cost: big.NewRat(p.Cost, 1), Name: p.Title}
+		proj := pabulib.Project{ID: projectID(p.ID), Cost: big.NewRat(p.Cost, 1), Name: p.Title}
 		if e.AreaKind == Zones {
 			proj.Zone = slug(a.Name)
 			zoneBudgets[proj.Zone] = a.Budget
@@ -207,7 +207,7 @@ func (s *Service) instance(ctx context.Context, e *Edition, projects []*Proposal
 		}
 		b := pabulib.Ballot{VoterID: id}
 		for _, c := range choices {
-			b.Projects = append(b.Projects, strconv.FormatInt(c.Project, 10))
+			b.Projects = append(b.Projects, projectID(c.Project))
 			if in.VoteType == pabulib.Cumulative {
 				b.Points = append(b.Points, int64(c.Points))
 			}
@@ -227,3 +227,8 @@ func (s *Service) City() string {
 	}
 	return s.registry.Institution().Name
 }
+
+// projectID names a proposal in the counted instance and the .pb export. The rules
+// break ties by the smallest id string; zero-padded, that is the proposal
+// registered first, as the results page says.
+func projectID(id int64) string { return fmt.Sprintf("%06d", id) }

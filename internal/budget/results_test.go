@@ -127,7 +127,7 @@ func TestTimisoaraResultsAndExport(t *testing.T) {
 		if !slices.Equal(again.Winners, res.Tally.Winners) {
 			t.Fatalf("recount %v, page %v", again.Winners, res.Tally.Winners)
 		}
-		if p, _ := in.ProjectByID(fmt.Sprint(z1b.ID)); p.Extra["votes"] != "8" || p.Extra["selected"] != "1" || p.Zone != "zona-1" {
+		if p, _ := in.ProjectByID(fmt.Sprintf("%06d", z1b.ID)); p.Extra["votes"] != "8" || p.Extra["selected"] != "1" || p.Zone != "zona-1" {
 			t.Fatalf("project in the file: %+v", p)
 		}
 	})

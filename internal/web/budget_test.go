@@ -450,10 +450,10 @@ func TestBudgetJourney(t *testing.T) {
 		}
 		var pageWinners []string
 		for _, w := range res.Winners {
-			pageWinners = append(pageWinners, fmt.Sprint(w.Proposal.ID))
+			pageWinners = append(pageWinners, fmt.Sprintf("%06d", w.Proposal.ID)) // as the .pb file names projects
 		}
 		// Zone 1: bikes 2 votes, park 1, both fit; zone 2: lamps 1 (the statue is not on the ballot).
-		if !slices.Equal(again.Winners, pageWinners) || len(in.Ballots) != 3 || !slices.Contains(pageWinners, fmt.Sprint(lamps.ID)) {
+		if !slices.Equal(again.Winners, pageWinners) || len(in.Ballots) != 3 || !slices.Contains(pageWinners, fmt.Sprintf("%06d", lamps.ID)) {
 			t.Fatalf("recount %v, page %v, %d ballots", again.Winners, pageWinners, len(in.Ballots))
 		}
 		// In English too.
