@@ -430,16 +430,27 @@ func (wb *Web) adminExtend(w http.ResponseWriter, r *http.Request, rq *request) 
 	if derr != nil || days <= 0 {
 		errs = append(errs, fieldErr(rq, "extend-days", "admin.error.days"))
 	}
-	if reason == "" {
-		errs = append(errs, fieldErr(rq, "extend-reason", "admin.error.extend_reason"))
-	} else if len([]rune(reason)) > 2000 {
-		errs = append(errs, fieldErr(rq, "extend-reason", "field.too_long", "Max", 2000, "Count", 2000))
-	}
+	errs = append(errs, reasonErrors(rq, "extend-reason", "admin.error.extend_reason", reason)...)
 	if len(errs) > 0 {
 		return wb.renderAdminCase(w, r, rq, id, http.StatusUnprocessableEntity, form, errs...)
 	}
 	_, err = wb.app.Cases.Extend(r.Context(), rq.User, id, days, reason)
 	return wb.caseAction(w, r, rq, id, err, form, "extend", "admin.case.extended")
+}
+
+// maxReason bounds a staff member's written reason, in characters.
+const maxReason = 2000
+
+// reasonErrors checks a written reason: present, unless missingKey is empty, and
+// not longer than maxReason.
+func reasonErrors(rq *request, field, missingKey, reason string) []FieldError {
+	switch {
+	case reason == "" && missingKey != "":
+		return []FieldError{fieldErr(rq, field, missingKey)}
+	case len([]rune(reason)) > maxReason:
+		return []FieldError{fieldErr(rq, field, "field.too_long", "Max", maxReason, "Count", maxReason)}
+	}
+	return nil
 }
 
 func (wb *Web) adminDecide(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -473,9 +484,8 @@ func (wb *Web) adminClose(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	reason := r.FormValue("reason")
 	form := map[string]string{"close-reason": reason}
-	if len([]rune(reason)) > 2000 {
-		return wb.renderAdminCase(w, r, rq, id, http.StatusUnprocessableEntity, form,
-			fieldErr(rq, "close-reason", "field.too_long", "Max", 2000, "Count", 2000))
+	if errs := reasonErrors(rq, "close-reason", "", reason); len(errs) > 0 {
+		return wb.renderAdminCase(w, r, rq, id, http.StatusUnprocessableEntity, form, errs...)
 	}
 	_, err = wb.app.Cases.Close(r.Context(), rq.User, id, reason)
 	return wb.caseAction(w, r, rq, id, err, form, "close", "admin.case.closed")

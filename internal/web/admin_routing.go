@@ -132,11 +132,7 @@ func (wb *Web) adminReroute(w http.ResponseWriter, r *http.Request, rq *request)
 	if _, ok := wb.catalog().Service(service); !ok {
 		errs = append(errs, fieldErr(rq, "reroute-service", "admin.error.reroute_service"))
 	}
-	if reason == "" {
-		errs = append(errs, fieldErr(rq, "reroute-reason", "admin.error.reroute_reason"))
-	} else if len([]rune(reason)) > 2000 {
-		errs = append(errs, fieldErr(rq, "reroute-reason", "field.too_long", "Max", 2000, "Count", 2000))
-	}
+	errs = append(errs, reasonErrors(rq, "reroute-reason", "admin.error.reroute_reason", reason)...)
 	if len(errs) > 0 {
 		return wb.renderAdminCase(w, r, rq, id, http.StatusUnprocessableEntity, form, errs...)
 	}
@@ -170,11 +166,7 @@ func (wb *Web) adminForward(w http.ResponseWriter, r *http.Request, rq *request)
 	if _, ok := wb.app.Catalog.Institution(institution); !ok {
 		errs = append(errs, fieldErr(rq, "forward-institution", "admin.error.forward_institution"))
 	}
-	if reason == "" {
-		errs = append(errs, fieldErr(rq, "forward-reason", "admin.error.forward_reason"))
-	} else if len([]rune(reason)) > 2000 {
-		errs = append(errs, fieldErr(rq, "forward-reason", "field.too_long", "Max", 2000, "Count", 2000))
-	}
+	errs = append(errs, reasonErrors(rq, "forward-reason", "admin.error.forward_reason", reason)...)
 	if len(errs) > 0 {
 		return wb.renderAdminCase(w, r, rq, id, http.StatusUnprocessableEntity, form, errs...)
 	}
