@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/cetate/cetate/internal/audit"
 	"github.com/cetate/cetate/internal/cases"
@@ -14,6 +15,7 @@ import (
 	"github.com/cetate/cetate/internal/documents"
 	"github.com/cetate/cetate/internal/notify"
 	"github.com/cetate/cetate/internal/registry"
+	"github.com/cetate/cetate/internal/sources"
 )
 
 type requestsData struct {
@@ -61,10 +63,12 @@ type caseView struct {
 	Access      []audit.Record
 	Automation  []clerk.Step // what the virtual civil servant did, and why
 	Issued      []*documents.Issued
-	Overdue     bool
-	New         bool
-	NextActor   string // a key: who acts next
-	Staff       []staffOption
+	// Meeting is the meeting booked for the request, while it is still ahead.
+	Meeting   *sources.Booking
+	Overdue   bool
+	New       bool
+	NextActor string // a key: who acts next
+	Staff     []staffOption
 }
 
 type staffOption struct {
@@ -113,6 +117,9 @@ func (wb *Web) caseView(r *http.Request, rq *request, c *cases.Case) (*caseView,
 	}
 	if v.Issued, err = documents.ForCase(ctx, q, c.ID); err != nil {
 		return nil, err
+	}
+	if b, err := sources.BookingForCase(ctx, q, c.ID); err == nil && b.StartsAt.After(time.Now()) {
+		v.Meeting = &b
 	}
 	records, err := audit.ForCase(ctx, q, c.ID)
 	if err != nil {
@@ -214,6 +221,26 @@ func (wb *Web) withdraw(w http.ResponseWriter, r *http.Request, rq *request) err
 		return err
 	}
 	return wb.redirect(w, r, fmt.Sprintf("/cereri/%d", id), "web.request.withdrawn")
+}
+
+// cancelMeeting cancels the meeting booked for the citizen's own request: the slot
+// goes back to others and the confirmation is revoked.
+func (wb *Web) cancelMeeting(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathInt(r, "id")
+	if err != nil {
+		return err
+	}
+	back := fmt.Sprintf("/cereri/%d", id)
+	err = wb.app.Clerk.CancelMeeting(r.Context(), rq.User, id, r.FormValue("reason"))
+	switch {
+	case errors.Is(err, cases.ErrReasonRequired):
+		return wb.redirect(w, r, back, "web.request.meeting_reason_required")
+	case errors.Is(err, clerk.ErrNotAMeeting):
+		return wb.redirect(w, r, back, "web.request.no_meeting")
+	case err != nil:
+		return err
+	}
+	return wb.redirect(w, r, back, "web.request.meeting_cancelled")
 }
 
 // myDocument serves an answer issued for the citizen's own request.

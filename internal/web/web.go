@@ -101,6 +101,7 @@ func (wb *Web) routes() []route {
 		{"GET /cereri/{id}/documente/{doc}", citizen, wb.myDocument},
 		{"POST /cereri/{id}/raspuns", citizen, wb.answer},
 		{"POST /cereri/{id}/retragere", citizen, wb.withdraw},
+		{"POST /cereri/{id}/anulare-programare", citizen, wb.cancelMeeting},
 	}
 }
 
