@@ -103,7 +103,7 @@ func answerMeeting(ctx context.Context, w *Worker, c *cases.Case, f *Facts, r *c
 		(period[1] > 0 && (minute < period[0] || minute >= period[1])) {
 		paragraphs = append(paragraphs, "În ziua și în intervalul pe care le-ați preferat nu era niciun loc liber; v-am programat la cea mai apropiată oră liberă, începând cu data aleasă.")
 	}
-	paragraphs = append(paragraphs, "Dacă nu mai puteți participa, anunțați Centrul de Informare pentru Cetățeni (str. Moților nr. 7), cel târziu în ziua lucrătoare dinaintea întâlnirii, menționând numărul prezentului document: programarea se anulează, iar intervalul este oferit altor persoane.")
+	paragraphs = append(paragraphs, "Dacă nu mai puteți participa, anulați programarea din pagina cererii, în portal („Cererile mele”), sau anunțați Centrul de Informare pentru Cetățeni (str. Moților nr. 7), cel târziu în ziua lucrătoare dinaintea întâlnirii, menționând numărul prezentului document: intervalul este oferit altor persoane.")
 	return Answer{
 		Reason:     fmt.Sprintf("Întâlnire online programată %s, cu %s (%s).", when, b.Officer, dept),
 		Paragraphs: paragraphs,
