@@ -64,9 +64,6 @@ func TestPabutoolsOutcomes(t *testing.T) {
 		in := readInstance(t, filepath.Join(realDir, file))
 		for rule, want := range ref[file] {
 			t.Run(file+"/"+rule, func(t *testing.T) {
-				if testing.Short() && len(in.Ballots) > 5000 && rule != "greedy_votes" {
-					t.Skip("large instance")
-				}
 				res, err := Tally(in, rule, Options{})
 				if err != nil {
 					t.Fatal(err)
