@@ -182,6 +182,16 @@ func (wb *Web) budgetEdition(w http.ResponseWriter, r *http.Request, rq *request
 	return wb.render(w, r, rq, "budget_edition", "budget.edition.title", d)
 }
 
+// tieAnswer is what a citizen declared of their link to the city, for the form
+// part the proposal and vote pages share (_budget_tie.html).
+type tieAnswer struct {
+	Tie      string
+	Declared bool
+}
+
+func (d budgetProposeData) TieAnswer() tieAnswer { return tieAnswer{d.Form.Tie, d.Form.Declared} }
+func (d budgetVoteData) TieAnswer() tieAnswer    { return tieAnswer{d.Tie, d.Declared} }
+
 // budgetProposeData is the proposal form, as typed (files are not kept).
 type budgetProposeData struct {
 	E        *budget.Edition
