@@ -39,7 +39,7 @@ var commands = []command{
 	{[]string{"registry", "verify"}, "check that registry numbers have no gap or duplicate", cmdRegistryVerify},
 	{[]string{"audit", "verify"}, "check the audit log's hash chain", cmdAuditVerify},
 	{[]string{"user", "create"}, "create an account", cmdUserCreate},
-	{[]string{"source", "import"}, "replace a register automated answers read (tax-roll) from a CSV file: source import NAME FILE.csv", cmdSourceImport},
+	{[]string{"source", "import"}, "replace a register the virtual civil servant reads from a CSV file: source import NAME FILE.csv (tax-roll, streets, zoning, …)", cmdSourceImport},
 	{[]string{"demo"}, "load demonstration registers and accounts (Cluj-Napoca) to try Cetate", cmdDemo},
 	{[]string{"keys", "init"}, "create a self-signed development signing certificate (PKCS#12) for issued documents", cmdKeysInit},
 	{[]string{"token", "create"}, "print a new API bearer token for an account (--email)", cmdTokenCreate},
